@@ -1,0 +1,26 @@
+using ConvNet.Core.Tensors;
+
+namespace ConvNet.Core.Layers;
+
+/// <summary>
+/// The last step of a classifier: turns a batch of scores and its targets into a scalar loss, and
+/// back-propagates that loss to the scores. It is not an <see cref="ILayer"/> because its Forward takes
+/// targets and returns a number, and its Backward starts the chain (dLoss/dLoss = 1).
+/// </summary>
+/// <remarks>Forward keeps what Backward needs and reuses its buffers between calls of the same batch size.</remarks>
+public interface ILossLayer
+{
+    /// <summary>The mean loss over the batch for class-index targets.</summary>
+    /// <param name="scores">[batch, classes] scores (logits); not modified.</param>
+    /// <param name="labels">One class index in [0, classes) per batch item.</param>
+    float Forward(Tensor scores, ReadOnlySpan<int> labels);
+
+    /// <summary>The mean loss over the batch for one-hot (or any probability-row) targets.</summary>
+    /// <param name="scores">[batch, classes] scores (logits); not modified.</param>
+    /// <param name="targets">[batch, classes] target distributions, same shape as <paramref name="scores"/>.</param>
+    float Forward(Tensor scores, Tensor targets);
+
+    /// <summary>dLoss/dScores for the last Forward, shaped like its scores.</summary>
+    /// <exception cref="InvalidOperationException">No Forward came first.</exception>
+    Tensor Backward();
+}

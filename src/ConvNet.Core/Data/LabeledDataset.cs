@@ -1,0 +1,62 @@
+using ConvNet.Core.Tensors;
+
+namespace ConvNet.Core.Data;
+
+/// <summary>
+/// Images (or any input items) paired with class-index labels: item <c>i</c> of <see cref="Inputs"/> has label
+/// <c>Labels[i]</c>. The training and evaluation APIs take this type.
+/// </summary>
+public sealed class LabeledDataset
+{
+    private readonly int[] _labels;
+
+    /// <summary>Pairs <paramref name="inputs"/> with <paramref name="labels"/>.</summary>
+    /// <param name="inputs">The items, batch axis first (for images [count, channels, height, width]).</param>
+    /// <param name="labels">One class index per item.</param>
+    /// <exception cref="ArgumentException">The counts differ or a label is negative.</exception>
+    public LabeledDataset(Tensor inputs, int[] labels)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (inputs.Shape[0] != labels.Length)
+        {
+            throw new ArgumentException(
+                $"Inputs {inputs.Shape} hold {inputs.Shape[0]} items but there are {labels.Length} labels.", nameof(labels));
+        }
+
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] < 0)
+            {
+                throw new ArgumentException($"Label {i} is {labels[i]}; labels are class indices, 0 or more.", nameof(labels));
+            }
+        }
+
+        Inputs = inputs;
+        _labels = labels;
+    }
+
+    /// <summary>The items, batch axis first.</summary>
+    public Tensor Inputs { get; }
+
+    /// <summary>The class index of each item.</summary>
+    public IReadOnlyList<int> Labels => _labels;
+
+    /// <summary>The number of items.</summary>
+    public int Count => _labels.Length;
+
+    /// <summary>The labels as a span (no copy).</summary>
+    public ReadOnlySpan<int> LabelSpan => _labels;
+
+    /// <summary>A view of the first <paramref name="count"/> items (the seed trains on the first 5,000).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not in [1, <see cref="Count"/>].</exception>
+    public LabeledDataset Take(int count)
+    {
+        if (count < 1 || count > Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"Take needs 1 to {Count} items.");
+        }
+
+        return count == Count ? this : new LabeledDataset(Inputs.SliceBatch(0, count), _labels[..count]);
+    }
+}

@@ -1,0 +1,232 @@
+using ConvNet.Core.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
+namespace ConvNet.Core.Layers;
+
+/// <summary>
+/// Batch normalization (Ioffe and Szegedy, 2015): normalizes each feature to zero mean and unit variance over the
+/// batch, then scales by <c>gamma</c> and shifts by <c>beta</c>. For 4-D input [N, C, H, W] the statistics are per
+/// channel over N·H·W values; for 2-D input [N, F] they are per feature over the N rows.
+/// </summary>
+/// <remarks>
+/// Training-mode Forward uses the batch's own mean and (biased) variance and folds them into running estimates:
+/// running = momentum · running + (1 − momentum) · batch. Inference-mode Forward uses the running estimates only, so
+/// its output for an item does not depend on the rest of the batch, and it reads no mutable state but those
+/// estimates. The running estimates are exposed through <see cref="IStatefulLayer.State"/> for checkpoints.
+/// Training-mode calls reuse their buffers (see <see cref="ILayer"/>).
+/// </remarks>
+public sealed class BatchNormalization : IStatefulLayer
+{
+    private readonly Parameter _gamma;
+    private readonly Parameter _beta;
+    private readonly Tensor _runningMean;
+    private readonly Tensor _runningVariance;
+    private readonly float[] _inverseStd;
+    private Tensor? _normalized;
+    private Tensor? _output;
+    private Tensor? _inputGradient;
+    private TensorShape? _lastOutputShape;
+
+    /// <summary>Creates a batch normalization layer with gamma = 1, beta = 0, running mean 0 and running variance 1.</summary>
+    /// <param name="name">The layer's name within its network.</param>
+    /// <param name="featureCount">The number of channels (4-D input) or features (2-D input).</param>
+    /// <param name="momentum">The weight of the old running estimate in each update, in [0, 1); 0.9 by default.</param>
+    /// <param name="epsilon">Added to the variance before the square root, positive; 1e-5 by default.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A count or coefficient is out of range.</exception>
+    public BatchNormalization(string name, int featureCount, float momentum = 0.9f, float epsilon = 1e-5f)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
+        if (!(momentum >= 0f && momentum < 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "The momentum must lie in [0, 1).");
+        }
+
+        if (!(epsilon > 0f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "Epsilon must be positive.");
+        }
+
+        Name = name;
+        FeatureCount = featureCount;
+        Momentum = momentum;
+        Epsilon = epsilon;
+        var gamma = new Tensor(featureCount);
+        gamma.Span.Fill(1f);
+        _gamma = new Parameter("gamma", gamma);
+        _beta = new Parameter("beta", new Tensor(featureCount));
+        _runningMean = new Tensor(featureCount);
+        _runningVariance = new Tensor(featureCount);
+        _runningVariance.Span.Fill(1f);
+        _inverseStd = new float[featureCount];
+        Parameters = [_gamma, _beta];
+        State = [new StateTensor("running_mean", _runningMean), new StateTensor("running_variance", _runningVariance)];
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>The number of channels or features normalized.</summary>
+    public int FeatureCount { get; }
+
+    /// <summary>The weight of the old running estimate in each update.</summary>
+    public float Momentum { get; }
+
+    /// <summary>The constant added to the variance before the square root.</summary>
+    public float Epsilon { get; }
+
+    /// <summary>gamma (scale) and beta (shift), each [<see cref="FeatureCount"/>].</summary>
+    public IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary><c>running_mean</c> and <c>running_variance</c>, each [<see cref="FeatureCount"/>].</summary>
+    public IReadOnlyList<StateTensor> State { get; }
+
+    /// <inheritdoc />
+    public TensorShape GetOutputShape(TensorShape inputShape)
+    {
+        if (inputShape.Rank is not (2 or 4) || inputShape[1] != FeatureCount)
+        {
+            throw new ArgumentException(
+                $"Layer '{Name}' expects [N, {FeatureCount}] or [N, {FeatureCount}, H, W]; got {inputShape}.", nameof(inputShape));
+        }
+
+        return inputShape;
+    }
+
+    /// <inheritdoc />
+    public Tensor Forward(Tensor input, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        TensorShape shape = GetOutputShape(input.Shape);
+        return training ? ForwardTraining(input, shape) : ForwardInference(input, shape);
+    }
+
+    /// <inheritdoc />
+    public Tensor Backward(Tensor outputGradient)
+    {
+        LayerGuard.CheckOutputGradient(Name, _lastOutputShape, outputGradient);
+        TensorShape shape = outputGradient.Shape;
+        int batchSize = shape.BatchSize;
+        int planeSize = shape.ItemSize / FeatureCount;
+        float count = batchSize * planeSize;
+        Tensor inputGradient = LayerGuard.Reuse(ref _inputGradient, shape);
+        ReadOnlySpan<float> dOutput = outputGradient.ReadOnlySpan;
+        ReadOnlySpan<float> normalized = _normalized!.ReadOnlySpan;
+        Span<float> dInput = inputGradient.Span;
+        Span<float> dGamma = _gamma.Gradient.Span;
+        Span<float> dBeta = _beta.Gradient.Span;
+        ReadOnlySpan<float> gamma = _gamma.Value.ReadOnlySpan;
+        for (int feature = 0; feature < FeatureCount; feature++)
+        {
+            double gradientSum = 0;
+            double gradientDotNormalized = 0;
+            for (int item = 0; item < batchSize; item++)
+            {
+                int start = Offset(item, feature, planeSize);
+                gradientSum += TensorPrimitives.Sum(dOutput.Slice(start, planeSize));
+                gradientDotNormalized += TensorPrimitives.Dot(dOutput.Slice(start, planeSize), normalized.Slice(start, planeSize));
+            }
+
+            dBeta[feature] = (float)gradientSum;
+            dGamma[feature] = (float)gradientDotNormalized;
+
+            // dx = gamma / std · (dy − mean(dy) − x̂ · mean(dy · x̂)), the batch statistics' own dependence on x included.
+            float scale = gamma[feature] * _inverseStd[feature];
+            float meanGradient = (float)(gradientSum / count);
+            float meanGradientDotNormalized = (float)(gradientDotNormalized / count);
+            for (int item = 0; item < batchSize; item++)
+            {
+                int start = Offset(item, feature, planeSize);
+                Span<float> dInputPlane = dInput.Slice(start, planeSize);
+                TensorPrimitives.MultiplyAdd(normalized.Slice(start, planeSize), -meanGradientDotNormalized, dOutput.Slice(start, planeSize), dInputPlane);
+                TensorPrimitives.Add(dInputPlane, -meanGradient, dInputPlane);
+                TensorPrimitives.Multiply(dInputPlane, scale, dInputPlane);
+            }
+        }
+
+        return inputGradient;
+    }
+
+    private Tensor ForwardTraining(Tensor input, TensorShape shape)
+    {
+        int batchSize = shape.BatchSize;
+        int planeSize = shape.ItemSize / FeatureCount;
+        double count = (double)batchSize * planeSize;
+        Tensor normalizedTensor = LayerGuard.Reuse(ref _normalized, shape);
+        Tensor output = LayerGuard.Reuse(ref _output, shape);
+        ReadOnlySpan<float> x = input.ReadOnlySpan;
+        Span<float> normalized = normalizedTensor.Span;
+        Span<float> y = output.Span;
+        ReadOnlySpan<float> gamma = _gamma.Value.ReadOnlySpan;
+        ReadOnlySpan<float> beta = _beta.Value.ReadOnlySpan;
+        Span<float> runningMean = _runningMean.Span;
+        Span<float> runningVariance = _runningVariance.Span;
+        for (int feature = 0; feature < FeatureCount; feature++)
+        {
+            double sum = 0;
+            for (int item = 0; item < batchSize; item++)
+            {
+                sum += TensorPrimitives.Sum(x.Slice(Offset(item, feature, planeSize), planeSize));
+            }
+
+            // Two passes (mean, then squared deviations) keep the variance accurate when the mean is large.
+            float mean = (float)(sum / count);
+            double squaredDeviations = 0;
+            for (int item = 0; item < batchSize; item++)
+            {
+                int start = Offset(item, feature, planeSize);
+                Span<float> centered = normalized.Slice(start, planeSize);
+                TensorPrimitives.Subtract(x.Slice(start, planeSize), mean, centered);
+                squaredDeviations += TensorPrimitives.SumOfSquares(centered);
+            }
+
+            float variance = (float)(squaredDeviations / count);
+            float inverseStd = 1f / MathF.Sqrt(variance + Epsilon);
+            _inverseStd[feature] = inverseStd;
+            ScaleAndShift(normalized, inverseStd, 0f, normalized, feature, batchSize, planeSize);
+            ScaleAndShift(normalized, gamma[feature], beta[feature], y, feature, batchSize, planeSize);
+
+            runningMean[feature] = (Momentum * runningMean[feature]) + ((1f - Momentum) * mean);
+            runningVariance[feature] = (Momentum * runningVariance[feature]) + ((1f - Momentum) * variance);
+        }
+
+        _lastOutputShape = shape;
+        return output;
+    }
+
+    private Tensor ForwardInference(Tensor input, TensorShape shape)
+    {
+        int batchSize = shape.BatchSize;
+        int planeSize = shape.ItemSize / FeatureCount;
+        var output = new Tensor(shape);
+        ReadOnlySpan<float> x = input.ReadOnlySpan;
+        Span<float> y = output.Span;
+        ReadOnlySpan<float> gamma = _gamma.Value.ReadOnlySpan;
+        ReadOnlySpan<float> beta = _beta.Value.ReadOnlySpan;
+        ReadOnlySpan<float> runningMean = _runningMean.ReadOnlySpan;
+        ReadOnlySpan<float> runningVariance = _runningVariance.ReadOnlySpan;
+        for (int feature = 0; feature < FeatureCount; feature++)
+        {
+            // y = gamma · (x − mean) / std + beta, folded into one scale and one shift.
+            float scale = gamma[feature] / MathF.Sqrt(runningVariance[feature] + Epsilon);
+            float shift = beta[feature] - (runningMean[feature] * scale);
+            ScaleAndShift(x, scale, shift, y, feature, batchSize, planeSize);
+        }
+
+        return output;
+    }
+
+    /// <summary>destination = source · scale + shift on every plane of one feature (source may be destination).</summary>
+    private void ScaleAndShift(ReadOnlySpan<float> source, float scale, float shift, Span<float> destination, int feature, int batchSize, int planeSize)
+    {
+        for (int item = 0; item < batchSize; item++)
+        {
+            int start = Offset(item, feature, planeSize);
+            Span<float> destinationPlane = destination.Slice(start, planeSize);
+            TensorPrimitives.Multiply(source.Slice(start, planeSize), scale, destinationPlane);
+            TensorPrimitives.Add(destinationPlane, shift, destinationPlane);
+        }
+    }
+
+    private int Offset(int item, int feature, int planeSize) => ((item * FeatureCount) + feature) * planeSize;
+}

@@ -1,0 +1,139 @@
+using ConvNet.Core.Layers;
+using ConvNet.Core.Tensors;
+
+namespace ConvNet.Core.Tests.Layers;
+
+public class BatchNormalizationTests
+{
+    private const float Epsilon = 1e-5f;
+
+    private static bool Close(float a, float b) => Math.Abs(a - b) < 1e-4f;
+
+    [Fact]
+    public void Training_normalizes_each_feature_over_the_batch_by_hand()
+    {
+        var layer = new BatchNormalization("bn", 2);
+        // Feature 0: mean 2, variance 1; feature 1: mean 15, variance 25.
+        Tensor input = Tensor.FromSpan(new TensorShape(2, 2), [1f, 10f, 3f, 20f]);
+
+        float[] output = layer.Forward(input, training: true).ToArray();
+
+        float unit = 1f / MathF.Sqrt(1f + Epsilon);
+        float unitWide = 5f / MathF.Sqrt(25f + Epsilon);
+        output.Should().Equal([-unit, -unitWide, unit, unitWide], Close);
+    }
+
+    [Fact]
+    public void Training_folds_batch_statistics_into_the_running_estimates_with_the_momentum()
+    {
+        var layer = new BatchNormalization("bn", 2, momentum: 0.9f);
+
+        layer.Forward(Tensor.FromSpan(new TensorShape(2, 2), [1f, 10f, 3f, 20f]), training: true);
+
+        layer.State[0].Name.Should().Be("running_mean");
+        layer.State[0].Value.ToArray().Should().Equal([0.2f, 1.5f], Close);
+        layer.State[1].Name.Should().Be("running_variance");
+        layer.State[1].Value.ToArray().Should().Equal([1.0f, 3.4f], Close);
+    }
+
+    [Fact]
+    public void Training_on_images_gives_each_channel_mean_beta_and_deviation_gamma()
+    {
+        var layer = new BatchNormalization("bn", 3);
+        layer.Parameters[0].Value.Span.Fill(2f);
+        layer.Parameters[1].Value.Span.Fill(3f);
+        Tensor input = LayerTestData.Random(new TensorShape(4, 3, 5, 6), seed: 1, scale: 10f);
+
+        Tensor output = layer.Forward(input, training: true);
+
+        for (int channel = 0; channel < 3; channel++)
+        {
+            var values = new List<double>();
+            for (int item = 0; item < 4; item++)
+            {
+                for (int y = 0; y < 5; y++)
+                {
+                    for (int x = 0; x < 6; x++)
+                    {
+                        values.Add(output[item, channel, y, x]);
+                    }
+                }
+            }
+
+            double mean = values.Average();
+            double deviation = Math.Sqrt(values.Average(v => (v - mean) * (v - mean)));
+            mean.Should().BeApproximately(3.0, 1e-4);
+            deviation.Should().BeApproximately(2.0, 1e-3);
+        }
+    }
+
+    [Fact]
+    public void Inference_uses_the_running_estimates_by_hand()
+    {
+        var layer = new BatchNormalization("bn", 2);
+        layer.State[0].Value.Span[0] = 1f;
+        layer.State[0].Value.Span[1] = -1f;
+        layer.State[1].Value.Span[0] = 4f;
+        layer.State[1].Value.Span[1] = 0.25f;
+        layer.Parameters[0].Value.Span[0] = 2f;
+        layer.Parameters[1].Value.Span[0] = 0.5f;
+
+        float[] output = layer.Forward(Tensor.FromSpan(new TensorShape(1, 2), [3f, 0f]), training: false).ToArray();
+
+        // 2 · (3 − 1) / 2 + 0.5 and 1 · (0 + 1) / 0.5 + 0.
+        output.Should().Equal([2.5f, 2f], Close);
+    }
+
+    [Fact]
+    public void Inference_leaves_the_running_estimates_unchanged_and_scores_items_independently()
+    {
+        var layer = new BatchNormalization("bn", 3);
+        layer.Forward(LayerTestData.Random(new TensorShape(8, 3, 4, 4), seed: 1, scale: 5f), training: true);
+        float[] meanBefore = layer.State[0].Value.ToArray();
+        Tensor batch = LayerTestData.Random(new TensorShape(5, 3, 4, 4), seed: 2);
+
+        float[] whole = layer.Forward(batch, training: false).ToArray();
+        float[] lastAlone = layer.Forward(batch.SliceBatch(4, 1), training: false).ToArray();
+
+        whole[^lastAlone.Length..].Should().Equal(lastAlone);
+        layer.State[0].Value.ToArray().Should().Equal(meanBefore);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Backward_matches_central_differences_for_input_gamma_and_beta(int rank)
+    {
+        var layer = new BatchNormalization("bn", 3);
+        LayerTestData.Random(new TensorShape(3), seed: 5).Span.CopyTo(layer.Parameters[0].Value.Span);
+        LayerTestData.Random(new TensorShape(3), seed: 6).Span.CopyTo(layer.Parameters[1].Value.Span);
+        TensorShape shape = rank == 2 ? new TensorShape(5, 3) : new TensorShape(2, 3, 3, 4);
+
+        LayerTestData.WorstRelativeError(layer, LayerTestData.Random(shape, seed: 1, scale: 3f), LayerTestData.Random(shape, seed: 2))
+            .Should().BeLessThan(1e-2);
+    }
+
+    [Fact]
+    public void Backward_overwrites_the_parameter_gradients()
+    {
+        var layer = new BatchNormalization("bn", 3);
+        var shape = new TensorShape(4, 3);
+        Tensor input = LayerTestData.Random(shape, seed: 1);
+        Tensor gradient = LayerTestData.Random(shape, seed: 2);
+        layer.Forward(input, training: true);
+        layer.Backward(gradient);
+        float[] once = layer.Parameters[0].Gradient.ToArray();
+
+        layer.Forward(input, training: true);
+        layer.Backward(gradient);
+
+        layer.Parameters[0].Gradient.ToArray().Should().Equal(once);
+    }
+
+    [Fact]
+    public void A_wrong_feature_count_is_rejected_with_the_shape()
+    {
+        FluentActions.Invoking(() => new BatchNormalization("bn", 3).Forward(new Tensor(2, 4, 5, 5), training: true))
+            .Should().Throw<ArgumentException>().WithMessage("*[N, 3, H, W]*[2, 4, 5, 5]*");
+    }
+}

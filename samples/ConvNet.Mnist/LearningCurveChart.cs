@@ -1,0 +1,31 @@
+using ScottPlot;
+
+namespace ConvNet.Mnist;
+
+/// <summary>The seed's learning-curve chart: train and test accuracy per epoch, accuracy axis 0 to 1, legend lower right.</summary>
+internal static class LearningCurveChart
+{
+    /// <summary>Writes the chart as a PNG.</summary>
+    public static void Save(string path, string title, IReadOnlyList<double> trainAccuracy, IReadOnlyList<double> testAccuracy)
+    {
+        double[] epochs = Enumerable.Range(1, trainAccuracy.Count).Select(epoch => (double)epoch).ToArray();
+        var plot = new Plot();
+        plot.Font.Set("DejaVu Sans");
+        plot.Title(title);
+        plot.XLabel("epochs");
+        plot.YLabel("accuracy");
+
+        var train = plot.Add.Scatter(epochs, trainAccuracy.ToArray());
+        train.LegendText = "train";
+        train.MarkerShape = MarkerShape.FilledCircle;
+        var test = plot.Add.Scatter(epochs, testAccuracy.ToArray());
+        test.LegendText = "test";
+        test.MarkerShape = MarkerShape.FilledSquare;
+        test.LinePattern = LinePattern.Dashed;
+
+        plot.Axes.SetLimitsX(0.5, Math.Max(epochs.Length, 1) + 0.5);
+        plot.Axes.SetLimitsY(0, 1.0);
+        plot.ShowLegend(Alignment.LowerRight);
+        AtomicFile.Write(path, temporary => plot.SavePng(temporary, 640, 480));
+    }
+}

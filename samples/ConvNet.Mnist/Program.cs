@@ -1,0 +1,5 @@
+using ConvNet.Mnist;
+using ConvNet.Mnist.Commands;
+
+// The console sample: each command is a few calls into ConvNet.Core; see README.md for what each one does.
+return CommandRunner.Run(args, [new DownloadCommand()]);

@@ -1,0 +1,160 @@
+using ConvNet.Core.Data;
+using ConvNet.Core.Tensors;
+
+namespace ConvNet.Core.Tests.Data;
+
+public sealed class MnistImagePreprocessorTests
+{
+    private const int Size = MnistImagePreprocessor.ImageSize;
+
+    [Fact]
+    public void ToMnist_SquareOfInk_ScalesTo20PixelsCentredInTheField()
+    {
+        // A 4×4 black square at (5, 2) on a white 10×10 page: scaled ×5 to 20×20, mass centre 10 → offset 4.
+        float[] page = Page(10, 10, paper: 1f);
+        Fill(page, 10, left: 5, top: 2, width: 4, height: 4, value: 0f);
+
+        Tensor image = MnistImagePreprocessor.ToMnist(page, 10, 10);
+
+        image.Shape.Should().Be(new TensorShape(1, 1, Size, Size));
+        for (int y = 0; y < Size; y++)
+        {
+            for (int x = 0; x < Size; x++)
+            {
+                bool inside = x is >= 4 and < 24 && y is >= 4 and < 24;
+                image[0, 0, y, x].Should().BeApproximately(inside ? 1f : 0f, 1e-6f, $"pixel (x {x}, y {y})");
+            }
+        }
+    }
+
+    [Fact]
+    public void ToMnist_TallBar_KeepsAspectRatioAndCentresByMass()
+    {
+        // A 2×4 bar: the longer side (4) becomes 20, so 10×20; mass centre (5, 10) → columns 9..18, rows 4..23.
+        float[] page = Page(10, 10, paper: 1f);
+        Fill(page, 10, left: 0, top: 6, width: 2, height: 4, value: 0f);
+
+        Tensor image = MnistImagePreprocessor.ToMnist(page, 10, 10);
+
+        for (int y = 0; y < Size; y++)
+        {
+            for (int x = 0; x < Size; x++)
+            {
+                bool inside = x is >= 9 and < 19 && y is >= 4 and < 24;
+                image[0, 0, y, x].Should().BeApproximately(inside ? 1f : 0f, 1e-6f, $"pixel (x {x}, y {y})");
+            }
+        }
+    }
+
+    [Fact]
+    public void ToMnist_DrawnSevenOnLightPaper_BecomesCentredDarkBackgroundDigit()
+    {
+        // A "7" drawn off-centre on a large light-grey page with grey ink: a top bar and a diagonal stroke.
+        const int width = 120, height = 90;
+        float[] page = Page(width, height, paper: 0.9f);
+        Fill(page, width, left: 70, top: 10, width: 36, height: 6, value: 0.15f);
+        for (int y = 16; y < 70; y++)
+        {
+            int x = 104 - ((y - 16) * 24 / 54);
+            Fill(page, width, left: x - 3, top: y, width: 6, height: 1, value: 0.15f);
+        }
+
+        Tensor image = MnistImagePreprocessor.ToMnist(page, width, height);
+
+        (int left, int top, int right, int bottom) = InkBounds(image);
+        (bottom - top + 1).Should().Be(MnistImagePreprocessor.DigitSize, "the taller side is scaled to 20 pixels");
+        (right - left + 1).Should().BeLessThan(MnistImagePreprocessor.DigitSize);
+        (double centreX, double centreY) = CentreOfMass(image);
+        centreX.Should().BeApproximately(Size / 2.0, 0.5);
+        centreY.Should().BeApproximately(Size / 2.0, 0.5);
+        image.ToArray().Max().Should().BeApproximately(1f, 1e-5f, "the strongest stroke is full ink");
+        image[0, 0, 0, 0].Should().Be(0f, "the background is dark (zero)");
+    }
+
+    [Fact]
+    public void ToMnist_InvertedPicture_GivesTheSameImage()
+    {
+        float[] light = Page(30, 40, paper: 1f);
+        Fill(light, 30, left: 8, top: 5, width: 3, height: 25, value: 0f);
+        Fill(light, 30, left: 8, top: 5, width: 12, height: 3, value: 0f);
+        float[] dark = light.Select(value => 1f - value).ToArray();
+
+        float[] fromLight = MnistImagePreprocessor.ToMnist(light, 30, 40).ToArray();
+        float[] fromDark = MnistImagePreprocessor.ToMnist(dark, 30, 40).ToArray();
+
+        fromDark.Should().Equal(fromLight);
+    }
+
+    [Fact]
+    public void ToMnist_BlankPicture_Throws()
+    {
+        float[] page = Page(20, 20, paper: 0.8f);
+
+        Action convert = () => MnistImagePreprocessor.ToMnist(page, 20, 20);
+
+        convert.Should().Throw<ArgumentException>().WithMessage("*blank*");
+    }
+
+    [Fact]
+    public void ToMnist_PixelCountMismatch_ThrowsWithBothCounts()
+    {
+        Action convert = () => MnistImagePreprocessor.ToMnist(new float[99], 10, 10);
+
+        convert.Should().Throw<ArgumentException>().WithMessage("*10×10*100*99*");
+    }
+
+    [Fact]
+    public void ToMnist_BrightnessOutsideUnitRange_Throws()
+    {
+        float[] page = Page(10, 10, paper: 1f);
+        page[13] = 255f;
+
+        Action convert = () => MnistImagePreprocessor.ToMnist(page, 10, 10);
+
+        convert.Should().Throw<ArgumentException>().WithMessage("*Pixel 13*x 3, y 1*[0, 1]*");
+    }
+
+    private static float[] Page(int width, int height, float paper) => Enumerable.Repeat(paper, width * height).ToArray();
+
+    private static void Fill(float[] page, int pageWidth, int left, int top, int width, int height, float value)
+    {
+        for (int y = top; y < top + height; y++)
+        {
+            page.AsSpan((y * pageWidth) + left, width).Fill(value);
+        }
+    }
+
+    private static (int Left, int Top, int Right, int Bottom) InkBounds(Tensor image)
+    {
+        int left = Size, top = Size, right = -1, bottom = -1;
+        for (int y = 0; y < Size; y++)
+        {
+            for (int x = 0; x < Size; x++)
+            {
+                if (image[0, 0, y, x] > 0f)
+                {
+                    (left, right) = (Math.Min(left, x), Math.Max(right, x));
+                    (top, bottom) = (Math.Min(top, y), Math.Max(bottom, y));
+                }
+            }
+        }
+
+        return (left, top, right, bottom);
+    }
+
+    private static (double X, double Y) CentreOfMass(Tensor image)
+    {
+        double mass = 0, massX = 0, massY = 0;
+        for (int y = 0; y < Size; y++)
+        {
+            for (int x = 0; x < Size; x++)
+            {
+                mass += image[0, 0, y, x];
+                massX += image[0, 0, y, x] * (x + 0.5);
+                massY += image[0, 0, y, x] * (y + 0.5);
+            }
+        }
+
+        return (massX / mass, massY / mass);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+
+namespace ConvNet.Core.Data;
+
+/// <summary>
+/// Downloads gzip-compressed files from HTTP mirrors into the cache folder, decompressing and verifying each
+/// (the mirrors serve <c>NAME.gz</c>; the hash is that of the uncompressed content).
+/// </summary>
+internal sealed class MirrorSource : IDisposable
+{
+    private readonly HttpClient _client;
+    private readonly TimeSpan _downloadTimeout;
+
+    /// <summary>Creates a source whose connections give up after <paramref name="connectTimeout"/>.</summary>
+    internal MirrorSource(TimeSpan connectTimeout, TimeSpan downloadTimeout)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = connectTimeout,
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _client.DefaultRequestHeaders.UserAgent.ParseAdd("ConvNet-MnistFetcher/1.0");
+        _downloadTimeout = downloadTimeout;
+    }
+
+    /// <summary>Fetches <c>mirror/NAME.gz</c> and stores its verified, decompressed content as <c>folder/NAME</c>.</summary>
+    /// <exception cref="HttpRequestException">The mirror cannot be reached or answers with an error status.</exception>
+    /// <exception cref="TimeoutException">The download took longer than the download timeout.</exception>
+    /// <exception cref="IOException">The transfer broke off.</exception>
+    /// <exception cref="InvalidDataException">The content is corrupt or its hash is wrong.</exception>
+    internal async Task DownloadAsync(Uri mirror, string folder, ExpectedFile file, CancellationToken cancellationToken)
+    {
+        var address = new Uri(mirror, file.Name + ".gz");
+        string downloadPath = VerifiedFileWriter.TemporaryPath(folder, file.Name + ".gz");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_downloadTimeout);
+        try
+        {
+            await DownloadToFileAsync(address, downloadPath, timeout.Token).ConfigureAwait(false);
+            var content = GzipAwareFile.OpenRead(downloadPath, out _);
+            await using (content.ConfigureAwait(false))
+            {
+                await VerifiedFileWriter.WriteAsync(content, folder, file, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{address}: no complete answer within {_downloadTimeout.TotalSeconds:0.#} s.", exception);
+        }
+        finally
+        {
+            File.Delete(downloadPath);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _client.Dispose();
+
+    private async Task DownloadToFileAsync(Uri address, string path, CancellationToken cancellationToken)
+    {
+        using var response = await _client.GetAsync(address, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+            .ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16, useAsync: true);
+            await using (output.ConfigureAwait(false))
+            {
+                await body.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -3,8 +3,8 @@ using ConvNet.Core.Tensors;
 
 namespace ConvNet.Core.Tests.Layers;
 
-/// <summary>The <see cref="ILayer"/> contracts, checked on every layer of the extras issue.</summary>
-public class LayerContractTests
+/// <summary>The <see cref="ILayer"/> contracts, checked on every layer beyond the seed (Dropout, BatchNormalization, activations, Flatten).</summary>
+public class ExtraLayerContractTests
 {
     public static TheoryData<string> LayerKinds => ["dropout", "batchnorm2d", "batchnorm4d", "leakyrelu", "sigmoid", "tanh", "flatten"];
 

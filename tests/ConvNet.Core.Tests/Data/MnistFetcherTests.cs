@@ -1,0 +1,154 @@
+using System.Security.Cryptography;
+using ConvNet.Core.Data;
+
+namespace ConvNet.Core.Tests.Data;
+
+public sealed class MnistFetcherTests : IDisposable
+{
+    private readonly TemporaryFolder _cache = new();
+    private readonly byte[] _alpha = RandomBytes(3000, seed: 1);
+    private readonly byte[] _beta = RandomBytes(5000, seed: 2);
+    private readonly ProgressLog _progress = new();
+
+    public void Dispose() => _cache.Dispose();
+
+    [Fact]
+    public async Task Downloads_decompresses_verifies_and_renames_each_file()
+    {
+        using var mirror = new FakeMirror(Served(_alpha, _beta));
+
+        string folder = await Fetcher(mirror.BaseAddress).EnsureAsync(_progress);
+
+        folder.Should().Be(_cache.Path);
+        _cache.FileNames().Should().Equal("alpha", "beta");
+        File.ReadAllBytes(Path.Combine(folder, "alpha")).Should().Equal(_alpha);
+        File.ReadAllBytes(Path.Combine(folder, "beta")).Should().Equal(_beta);
+    }
+
+    [Fact]
+    public async Task Content_with_a_wrong_hash_is_rejected_and_leaves_no_file()
+    {
+        byte[] tampered = (byte[])_beta.Clone();
+        tampered[100] ^= 1;
+        using var mirror = new FakeMirror(Served(_alpha, tampered));
+
+        var fetch = () => Fetcher(mirror.BaseAddress).EnsureAsync(_progress);
+
+        (await fetch.Should().ThrowAsync<IOException>()).WithMessage("*beta*SHA-256*");
+        _cache.FileNames().Should().Equal("alpha");
+        _progress.Lines.Should().Contain(line => line.Contains("beta: SHA-256 is", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_transfer_that_breaks_off_leaves_no_partial_file()
+    {
+        using var mirror = new FakeMirror(Served(_alpha, _beta), breakOffTransfers: true);
+
+        var fetch = () => Fetcher(mirror.BaseAddress).EnsureAsync(_progress);
+
+        await fetch.Should().ThrowAsync<IOException>();
+        _cache.FileNames().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task An_unreachable_mirror_is_skipped_for_the_next_one()
+    {
+        using var mirror = new FakeMirror(Served(_alpha, _beta));
+
+        await Fetcher(FakeMirror.Unreachable(), mirror.BaseAddress).EnsureAsync(_progress);
+
+        _cache.FileNames().Should().Equal("alpha", "beta");
+        // One failed connection is enough to give up on a mirror; it is reported once, not once per file.
+        _progress.Lines.Count(line => line.Contains("unreachable", StringComparison.Ordinal)).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_mirror_with_a_bad_copy_is_followed_by_the_next_mirror()
+    {
+        byte[] tampered = (byte[])_alpha.Clone();
+        tampered[0] ^= 1;
+        using var badMirror = new FakeMirror(Served(tampered, _beta));
+        using var goodMirror = new FakeMirror(Served(_alpha, _beta));
+
+        await Fetcher(badMirror.BaseAddress, goodMirror.BaseAddress).EnsureAsync(_progress);
+
+        File.ReadAllBytes(Path.Combine(_cache.Path, "alpha")).Should().Equal(_alpha);
+        goodMirror.RequestedNames.Should().Equal("alpha.gz");
+    }
+
+    [Fact]
+    public async Task Files_present_with_the_right_hash_are_kept_and_wrong_ones_fetched_again()
+    {
+        _cache.Write("alpha", _alpha);
+        _cache.Write("beta", [1, 2, 3]);
+        using var mirror = new FakeMirror(Served(_alpha, _beta));
+
+        await Fetcher(mirror.BaseAddress).EnsureAsync(_progress);
+
+        mirror.RequestedNames.Should().Equal("beta.gz");
+        File.ReadAllBytes(Path.Combine(_cache.Path, "beta")).Should().Equal(_beta);
+    }
+
+    [Fact]
+    public async Task Without_any_source_the_error_lists_each_attempt()
+    {
+        var unreachable = FakeMirror.Unreachable();
+
+        var fetch = () => Fetcher(unreachable).EnsureAsync(_progress);
+
+        (await fetch.Should().ThrowAsync<IOException>())
+            .WithMessage($"*alpha, beta*{_cache.Path}*{unreachable}*unreachable*DEVELOPERS.md*");
+        _cache.FileNames().Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Cache_folder_comes_from_the_option_then_the_environment_then_the_default()
+    {
+        string? WithVariable(string name) => name == "CONVNET_MNIST_DIR" ? "/from/environment" : null;
+        static string? Empty(string name) => null;
+
+        MnistFetcher.ResolveCacheFolder(new MnistFetcherOptions { CacheFolder = "/from/option" }, WithVariable).Should().Be("/from/option");
+        MnistFetcher.ResolveCacheFolder(new MnistFetcherOptions(), WithVariable).Should().Be("/from/environment");
+        MnistFetcher.ResolveCacheFolder(new MnistFetcherOptions(), Empty).Should().Be(MnistFetcher.DefaultCacheFolder);
+        MnistFetcher.DefaultCacheFolder.Should().EndWith(Path.Combine("convnet", "mnist"));
+    }
+
+    [Fact]
+    public void Options_are_validated()
+    {
+        FluentActions.Invoking(() => new MnistFetcher(new MnistFetcherOptions { Mirrors = [new Uri("ftp://example.org/mnist/")] }))
+            .Should().Throw<ArgumentException>().WithMessage("*ftp://example.org/mnist/*http*");
+        FluentActions.Invoking(() => new MnistFetcher(new MnistFetcherOptions { ConnectTimeout = TimeSpan.Zero }))
+            .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*ConnectTimeout must be positive*");
+    }
+
+    private static byte[] RandomBytes(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    private static Dictionary<string, byte[]> Served(byte[] alpha, byte[] beta) => new()
+    {
+        ["alpha.gz"] = IdxTestFiles.Gzip(alpha),
+        ["beta.gz"] = IdxTestFiles.Gzip(beta),
+    };
+
+    private MnistFetcher Fetcher(params Uri[] mirrors)
+    {
+        var options = new MnistFetcherOptions
+        {
+            CacheFolder = _cache.Path,
+            Mirrors = mirrors,
+            ConnectTimeout = TimeSpan.FromSeconds(2),
+            UseNpmFallback = false,
+        };
+        ExpectedFile[] files =
+        [
+            new("alpha", Convert.ToHexStringLower(SHA256.HashData(_alpha))),
+            new("beta", Convert.ToHexStringLower(SHA256.HashData(_beta))),
+        ];
+        return new MnistFetcher(options, files, npmPackage: "unused");
+    }
+}

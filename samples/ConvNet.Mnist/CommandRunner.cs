@@ -10,7 +10,7 @@ namespace ConvNet.Mnist;
 internal static class CommandRunner
 {
     /// <summary>Runs the command <paramref name="args"/> selects.</summary>
-    public static int Run(string[] args, IReadOnlyList<ICommand> commands)
+    public static async Task<int> RunAsync(string[] args, IReadOnlyList<ICommand> commands)
     {
         if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
         {
@@ -36,7 +36,8 @@ internal static class CommandRunner
             var allowed = commands.ToDictionary(
                 command => command.Name, command => (IReadOnlyList<string>)command.Options.Select(option => option.Name).ToList());
             CommandLine commandLine = CommandLine.Parse(args, allowed);
-            return commands.Single(command => command.Name == commandLine.Command).Run(commandLine, cancellation.Token);
+            ICommand selected = commands.Single(command => command.Name == commandLine.Command);
+            return await selected.RunAsync(commandLine, cancellation.Token).ConfigureAwait(false);
         }
         catch (UsageException exception)
         {

@@ -1,17 +1,18 @@
 namespace ConvNet.Mnist.Commands;
 
-/// <summary><c>download</c>: fetches the MNIST files into the data folder (checked by SHA-256).</summary>
+/// <summary><c>download</c>: fetches the four MNIST files into the data folder, each checked by SHA-256.</summary>
 internal sealed class DownloadCommand : ICommand
 {
     public string Name => "download";
 
-    public string Summary => "Download MNIST into the data folder (skips files already there and verified).";
+    public string Summary => "Fetch MNIST into the data folder (files already there and verified are kept).";
 
-    public IReadOnlyList<OptionHelp> Options { get; } = [new("data", "DIR", "MNIST folder (default: the user cache folder)")];
+    public IReadOnlyList<OptionHelp> Options { get; } = [new(MnistData.FolderOption, "DIR", MnistData.FolderHelp)];
 
-    public int Run(CommandLine commandLine, CancellationToken cancellation)
+    public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellation)
     {
-        Console.WriteLine("download: waiting for MnistFetcher");
+        string folder = await MnistData.EnsureAsync(commandLine, cancellation).ConfigureAwait(false);
+        Console.WriteLine($"MNIST is ready in {folder}");
         return 0;
     }
 }

@@ -19,5 +19,5 @@ internal interface ICommand
     IReadOnlyList<OptionHelp> Options { get; }
 
     /// <summary>Runs the command and returns the process exit code.</summary>
-    int Run(CommandLine commandLine, CancellationToken cancellation);
+    Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellation);
 }

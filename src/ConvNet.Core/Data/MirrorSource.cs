@@ -9,6 +9,7 @@ namespace ConvNet.Core.Data;
 internal sealed class MirrorSource : IDisposable
 {
     private readonly HttpClient _client;
+    private readonly TimeSpan _connectTimeout;
     private readonly TimeSpan _downloadTimeout;
 
     /// <summary>Creates a source whose connections give up after <paramref name="connectTimeout"/>.</summary>
@@ -21,12 +22,13 @@ internal sealed class MirrorSource : IDisposable
         };
         _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _client.DefaultRequestHeaders.UserAgent.ParseAdd("ConvNet-MnistFetcher/1.0");
+        _connectTimeout = connectTimeout;
         _downloadTimeout = downloadTimeout;
     }
 
     /// <summary>Fetches <c>mirror/NAME.gz</c> and stores its verified, decompressed content as <c>folder/NAME</c>.</summary>
     /// <exception cref="HttpRequestException">The mirror cannot be reached or answers with an error status.</exception>
-    /// <exception cref="TimeoutException">The download took longer than the download timeout.</exception>
+    /// <exception cref="TimeoutException">No connection within the connect timeout, or the download took longer than the download timeout.</exception>
     /// <exception cref="IOException">The transfer broke off.</exception>
     /// <exception cref="InvalidDataException">The content is corrupt or its hash is wrong.</exception>
     internal async Task DownloadAsync(Uri mirror, string folder, ExpectedFile file, CancellationToken cancellationToken)
@@ -46,7 +48,10 @@ internal sealed class MirrorSource : IDisposable
         }
         catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"{address}: no complete answer within {_downloadTimeout.TotalSeconds:0.#} s.", exception);
+            // The handler reports its connect timeout as a cancellation wrapping a TimeoutException.
+            throw exception.InnerException is TimeoutException
+                ? new TimeoutException($"no connection within {_connectTimeout.TotalSeconds:0.#} s.", exception)
+                : new TimeoutException($"no complete answer within {_downloadTimeout.TotalSeconds:0.#} s.", exception);
         }
         finally
         {

@@ -152,13 +152,13 @@ public sealed class MnistFetcher
                     missing.Remove(file);
                     progress?.Report($"{file.Name}: downloaded, SHA-256 verified.");
                 }
-                catch (HttpRequestException exception) when (exception.StatusCode is null)
+                catch (Exception exception) when (exception is TimeoutException || (exception is HttpRequestException { StatusCode: null }))
                 {
-                    // No answer at all (name resolution, refused or timed-out connection): the other files would fail the same way.
+                    // No answer at all (name resolution, refused or timed-out connection, silence): the other files would fare the same.
                     Fail(failures, progress, $"{mirror}: unreachable ({exception.Message}).");
                     break;
                 }
-                catch (Exception exception) when (exception is HttpRequestException or TimeoutException or IOException or InvalidDataException)
+                catch (Exception exception) when (exception is HttpRequestException or IOException or InvalidDataException)
                 {
                     Fail(failures, progress, $"{mirror}{file.Name}.gz: {exception.Message}");
                 }
@@ -209,7 +209,19 @@ public sealed class MnistFetcher
         }
         finally
         {
-            Directory.Delete(workFolder, recursive: true);
+            DeleteTemporaryFolder(workFolder);
+        }
+    }
+
+    private static void DeleteTemporaryFolder(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // A file still held by a killed npm (Windows) must not hide the fetch's own outcome; the system cleans its temp folder.
         }
     }
 

@@ -33,6 +33,7 @@ internal sealed class FakeMirror : IDisposable
     public ConcurrentQueue<string> RequestedNames { get; } = new();
 
     /// <summary>An address on 127.0.0.1 where nothing listens, so connections are refused at once.</summary>
+    /// <remarks>A mirror that accepts connections but never answers is <see cref="SilentServer"/>.</remarks>
     public static Uri Unreachable() => new($"http://127.0.0.1:{FreePort()}/mnist/");
 
     public void Dispose()

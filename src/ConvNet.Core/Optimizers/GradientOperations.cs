@@ -7,6 +7,7 @@ namespace ConvNet.Core.Optimizers;
 /// Changes to the gradients between Backward and <see cref="IOptimizer.Step"/>: global-norm clipping and L2 weight
 /// decay. The trainer applies them in that order (clip the loss gradient, then add the decay), as PyTorch does.
 /// </summary>
+/// <remarks>Indexed loops rather than <c>foreach</c> over the list interface, so a training step allocates no enumerator.</remarks>
 public static class GradientOperations
 {
     /// <summary>The Euclidean norm of all gradients together.</summary>
@@ -14,9 +15,9 @@ public static class GradientOperations
     {
         ArgumentNullException.ThrowIfNull(parameters);
         double sumOfSquares = 0;
-        foreach (var parameter in parameters)
+        for (int i = 0; i < parameters.Count; i++)
         {
-            sumOfSquares += TensorPrimitives.SumOfSquares(parameter.Gradient.ReadOnlySpan);
+            sumOfSquares += TensorPrimitives.SumOfSquares(parameters[i].Gradient.ReadOnlySpan);
         }
 
         return Math.Sqrt(sumOfSquares);
@@ -39,9 +40,9 @@ public static class GradientOperations
         if (norm > maxNorm)
         {
             float scale = (float)(maxNorm / norm);
-            foreach (var parameter in parameters)
+            for (int i = 0; i < parameters.Count; i++)
             {
-                TensorPrimitives.Multiply(parameter.Gradient.ReadOnlySpan, scale, parameter.Gradient.Span);
+                TensorPrimitives.Multiply(parameters[i].Gradient.ReadOnlySpan, scale, parameters[i].Gradient.Span);
             }
         }
 
@@ -62,8 +63,9 @@ public static class GradientOperations
             throw new ArgumentOutOfRangeException(nameof(coefficient), coefficient, $"Weight decay must be 0 or more and finite; got {coefficient}.");
         }
 
-        foreach (var parameter in parameters)
+        for (int i = 0; i < parameters.Count; i++)
         {
+            var parameter = parameters[i];
             if (parameter.Shape.Rank >= 2)
             {
                 TensorPrimitives.MultiplyAdd(parameter.Value.ReadOnlySpan, coefficient, parameter.Gradient.ReadOnlySpan, parameter.Gradient.Span);

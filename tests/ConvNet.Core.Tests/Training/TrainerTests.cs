@@ -21,6 +21,13 @@ public class TrainerTests
         }
     }
 
+    private sealed class CountingProgress : IProgress<TrainingProgress>
+    {
+        public int Count { get; private set; }
+
+        public void Report(TrainingProgress value) => Count++;
+    }
+
     private static RecordingNetwork Recording(float? fixedGradient = null, Queue<float>? scriptedLosses = null) =>
         new(new LinearSoftmaxNetwork(inputSize: 3, classCount: 4)) { FixedGradient = fixedGradient, ScriptedLosses = scriptedLosses };
 
@@ -288,6 +295,33 @@ public class TrainerTests
                 destination[n, 0] += 1000;
             }
         }
+    }
+
+    [Fact]
+    public void Steps_allocate_nothing_beyond_the_loss_history()
+    {
+        long AllocatedBytes(int iterations)
+        {
+            var network = new ConstantGradientNetwork();
+            var options = new TrainerOptions
+            {
+                BatchSize = 4, Iterations = iterations, TrainEvaluationSize = 0, MaxGradientNorm = 1f, WeightDecay = 0.1f,
+                Schedule = new CosineSchedule(),
+            };
+            var trainer = new Trainer(network, new Momentum(network), options);
+            var data = new LabeledDataset(new Tensor(40, 2), new int[40]);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            trainer.Train(data, progress: new CountingProgress());
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        AllocatedBytes(10);
+        long few = AllocatedBytes(10);
+        long many = AllocatedBytes(1010);
+
+        // 1,000 more steps over 100 more epochs may add the loss history (4 bytes a step, allocated up front) and a
+        // few hundred bytes per epoch (its result and shuffle); one small object per step would exceed this.
+        (many - few).Should().BeLessThan((1000 * 4) + (100 * 200));
     }
 
     [Fact]

@@ -1,0 +1,33 @@
+using ConvNet.Core.Layers;
+using ConvNet.Core.Networks;
+using ConvNet.Core.Tensors;
+
+namespace ConvNet.Core.Tests.TestNetworks;
+
+/// <summary>A network whose training pass allocates nothing (a constant loss and gradient), to measure the trainer's own allocations.</summary>
+internal sealed class ConstantGradientNetwork : INetwork
+{
+    private readonly Parameter _weight = new("weight", new Tensor(2, 2));
+
+    public ConstantGradientNetwork() => Parameters = [new NamedParameter("dense.weight", _weight)];
+
+    public TensorShape InputShape { get; } = new(2);
+
+    public int ClassCount => 2;
+
+    public IReadOnlyList<ILayer> Layers { get; } = [];
+
+    public IReadOnlyList<NamedParameter> Parameters { get; }
+
+    public Tensor Predict(Tensor input) => new(input.Shape[0], ClassCount);
+
+    public float Loss(Tensor input, ReadOnlySpan<int> labels) => 1f;
+
+    public float ComputeGradients(Tensor input, ReadOnlySpan<int> labels)
+    {
+        _weight.Gradient.Span.Fill(0.01f);
+        return 1f;
+    }
+
+    public double Accuracy(Tensor input, ReadOnlySpan<int> labels, int batchSize = 100) => 0.5;
+}

@@ -31,6 +31,7 @@ public sealed class Trainer
     /// <param name="optimizer">An optimizer over <paramref name="network"/>'s parameters.</param>
     /// <param name="options">How to train; the defaults when null.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the message names it).</exception>
+    /// <exception cref="ArgumentException">A built-in <see cref="Optimizers.Optimizer"/> does not cover every parameter of the network.</exception>
     public Trainer(INetwork network, IOptimizer optimizer, TrainerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -41,6 +42,16 @@ public sealed class Trainer
         Optimizer = optimizer;
         Options = options;
         _parameters = [.. network.Parameters.Select(named => named.Parameter)];
+        if (optimizer is Optimizer builtIn)
+        {
+            // A parameter the optimizer does not know would silently never train.
+            var updated = builtIn.Parameters.ToHashSet(ReferenceEqualityComparer.Instance);
+            var missing = network.Parameters.FirstOrDefault(named => !updated.Contains(named.Parameter));
+            if (missing is not null)
+            {
+                throw new ArgumentException($"The optimizer does not update the network's parameter '{missing.Name}'; create it over the network's parameters.", nameof(optimizer));
+            }
+        }
     }
 
     /// <summary>The network being trained.</summary>

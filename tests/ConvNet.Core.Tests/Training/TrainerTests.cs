@@ -337,6 +337,9 @@ public class TrainerTests
         FluentActions.Invoking(() => NewTrainer(network, new TrainerOptions { MaxGradientNorm = 0 }))
             .Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "MaxGradientNorm");
 
+        FluentActions.Invoking(() => new Trainer(network, new Sgd([network.Parameters[0].Parameter])))
+            .Should().Throw<ArgumentException>().WithMessage("*'linear.bias'*");
+
         var trainer = NewTrainer(network, new TrainerOptions { BatchSize = 4 });
         FluentActions.Invoking(() => trainer.Train(new LabeledDataset(new Tensor(8, 5), new int[8])))
             .Should().Throw<ArgumentException>().WithMessage("*[3]*[8, 3]*[8, 5]*");

@@ -1,0 +1,219 @@
+using System.Numerics.Tensors;
+
+namespace ConvNet.Core.Kernels;
+
+/// <summary>
+/// Cache-blocked, multi-threaded C = op(A)·op(B) (or C +=) for one instruction set, in the classic
+/// GotoBLAS/BLIS loop order: for each block of B (depth × columns, shared, in L3) and each block of A
+/// (rows × depth, per thread, in L2), run the micro-kernel over panel pairs (a B panel stays in L1).
+/// </summary>
+/// <remarks>
+/// Work is split into (row block, column chunk) units claimed dynamically by the <see cref="WorkerPool"/>, so a
+/// busy core on a shared machine does not stall the product. When C is too small to give every thread a
+/// share but the depth is large (a weight gradient: few outputs, many positions), the depth is split instead
+/// and the partial products are summed.
+/// </remarks>
+internal static unsafe class GemmDriver<TVector, TLanes>
+    where TVector : struct
+    where TLanes : struct, IFloatLanes<TVector>
+{
+    private const int PanelRows = GemmMicroKernel<TVector, TLanes>.PanelRows;
+
+    // Depth of a block: one B panel (depth × panel columns) must fit in L1 next to the streamed A panel.
+    private const int BlockDepth = 256;
+
+    // Rows of an A block: rows × depth floats stay in the L2 cache of the core that packed them.
+    private const int BlockRows = 96;
+
+    // Columns of a B block: depth × columns floats are shared by all threads.
+    private const int BlockColumns = 4096;
+
+    // Below this many multiply-adds the hand-off to another core costs more than it saves.
+    private const long ParallelMultiplyAdds = 1L << 18;
+
+    private static int PanelColumns => GemmMicroKernel<TVector, TLanes>.PanelColumns;
+
+    /// <summary>C[m×n] (row-major, row stride n) = or += A·B, A being m×k and B k×n.</summary>
+    public static void Multiply(StridedMatrix a, StridedMatrix b, float* c, int m, int k, int n, bool accumulate)
+    {
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k == 0)
+        {
+            if (!accumulate)
+            {
+                new Span<float>(c, m * n).Clear();
+            }
+
+            return;
+        }
+
+        int threads = WorkerPool.ThreadCount;
+        bool parallel = threads > 1 && (long)m * n * k >= ParallelMultiplyAdds;
+        int tiles = CeilDiv(m, PanelRows) * CeilDiv(n, PanelColumns);
+        if (parallel && tiles < 4 * threads && k >= 2 * BlockDepth)
+        {
+            MultiplySplitDepth(a, b, c, m, k, n, accumulate, threads);
+        }
+        else
+        {
+            MultiplyBlocked(a, b, c, m, k, n, accumulate, parallel ? threads : 1);
+        }
+    }
+
+    private static void MultiplyBlocked(StridedMatrix a, StridedMatrix b, float* c, int m, int k, int n, bool accumulate, int threads)
+    {
+        int panelColumns = PanelColumns;
+
+        // With several threads, shrink row blocks so there are at least two units per thread.
+        int rowBlock = threads == 1 ? BlockRows : Math.Min(BlockRows, RoundUp(CeilDiv(m, 2 * threads), PanelRows));
+        float* packedB = GemmScratch.ForPackedB.Ensure(BlockDepth * RoundUp(Math.Min(n, BlockColumns), panelColumns));
+        for (int firstColumn = 0; firstColumn < n; firstColumn += BlockColumns)
+        {
+            int columns = Math.Min(BlockColumns, n - firstColumn);
+            int panels = CeilDiv(columns, panelColumns);
+            int rowBlocks = CeilDiv(m, rowBlock);
+            int columnChunks = rowBlocks >= 2 * threads ? 1 : Math.Min(panels, CeilDiv(2 * threads, rowBlocks));
+            for (int firstDepth = 0; firstDepth < k; firstDepth += BlockDepth)
+            {
+                int depth = Math.Min(BlockDepth, k - firstDepth);
+                GemmPacking<TVector, TLanes>.PackB(b, firstDepth, depth, firstColumn, columns, packedB);
+                var block = new Block
+                {
+                    A = a,
+                    PackedB = packedB,
+                    C = c + firstColumn,
+                    CRowStride = n,
+                    Rows = m,
+                    RowBlock = rowBlock,
+                    FirstDepth = firstDepth,
+                    Depth = depth,
+                    Columns = columns,
+                    Panels = panels,
+                    ColumnChunks = columnChunks,
+                    Accumulate = accumulate || firstDepth > 0,
+                };
+                int units = rowBlocks * columnChunks;
+                if (threads > 1)
+                {
+                    WorkerPool.Run(&MultiplyUnit, &block, units);
+                }
+                else
+                {
+                    for (int unit = 0; unit < units; unit++)
+                    {
+                        MultiplyUnit(&block, unit);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void MultiplyUnit(void* context, int unit)
+    {
+        ref readonly Block block = ref *(Block*)context;
+        int rowBlockIndex = Math.DivRem(unit, block.ColumnChunks, out int chunk);
+        int firstRow = rowBlockIndex * block.RowBlock;
+        int rows = Math.Min(block.RowBlock, block.Rows - firstRow);
+        int panelsPerChunk = CeilDiv(block.Panels, block.ColumnChunks);
+        int firstPanel = chunk * panelsPerChunk;
+        int endPanel = Math.Min(block.Panels, firstPanel + panelsPerChunk);
+        int depth = block.Depth;
+        int panelColumns = PanelColumns;
+
+        float* packedA = GemmScratch.ForPackedA.Ensure(RoundUp(block.RowBlock, PanelRows) * BlockDepth);
+        GemmPacking<TVector, TLanes>.PackA(block.A, firstRow, rows, block.FirstDepth, depth, packedA);
+        for (int panel = firstPanel; panel < endPanel; panel++)
+        {
+            int firstColumn = panel * panelColumns;
+            int columns = Math.Min(panelColumns, block.Columns - firstColumn);
+            float* packedBPanel = block.PackedB + ((long)firstColumn * depth);
+            for (int panelRow = 0; panelRow < rows; panelRow += PanelRows)
+            {
+                float* cTile = block.C + ((long)(firstRow + panelRow) * block.CRowStride) + firstColumn;
+                GemmMicroKernel<TVector, TLanes>.Multiply(
+                    depth,
+                    packedA + ((long)panelRow * depth),
+                    packedBPanel,
+                    cTile,
+                    block.CRowStride,
+                    Math.Min(PanelRows, rows - panelRow),
+                    columns,
+                    block.Accumulate);
+            }
+        }
+    }
+
+    private static void MultiplySplitDepth(StridedMatrix a, StridedMatrix b, float* c, int m, int k, int n, bool accumulate, int parts)
+    {
+        var split = new DepthSplit
+        {
+            A = a,
+            B = b,
+            C = c,
+            Partials = GemmScratch.ForPartialProducts.Ensure((parts - 1) * m * n),
+            Rows = m,
+            Depth = k,
+            Columns = n,
+            Parts = parts,
+            Accumulate = accumulate,
+        };
+        WorkerPool.Run(&MultiplyDepthPart, &split, parts);
+        var result = new Span<float>(c, m * n);
+        for (int part = 1; part < parts; part++)
+        {
+            TensorPrimitives.Add(result, new ReadOnlySpan<float>(split.Partials + ((long)(part - 1) * m * n), m * n), result);
+        }
+    }
+
+    private static void MultiplyDepthPart(void* context, int part)
+    {
+        ref readonly DepthSplit split = ref *(DepthSplit*)context;
+        int firstDepth = (int)((long)split.Depth * part / split.Parts);
+        int endDepth = (int)((long)split.Depth * (part + 1) / split.Parts);
+        var a = new StridedMatrix(split.A.At(0, firstDepth), split.A.RowStride, split.A.ColumnStride);
+        var b = new StridedMatrix(split.B.At(firstDepth, 0), split.B.RowStride, split.B.ColumnStride);
+
+        // Part 0 writes C itself; the others write private partial products that the caller adds afterwards.
+        float* target = part == 0 ? split.C : split.Partials + ((long)(part - 1) * split.Rows * split.Columns);
+        MultiplyBlocked(a, b, target, split.Rows, endDepth - firstDepth, split.Columns, part == 0 && split.Accumulate, threads: 1);
+    }
+
+    private static int CeilDiv(int value, int divisor) => (value + divisor - 1) / divisor;
+
+    private static int RoundUp(int value, int multiple) => CeilDiv(value, multiple) * multiple;
+
+    /// <summary>The arguments of one block's units, passed to the workers by pointer.</summary>
+    private struct Block
+    {
+        public StridedMatrix A;
+        public float* PackedB;
+        public float* C;
+        public int CRowStride;
+        public int Rows;
+        public int RowBlock;
+        public int FirstDepth;
+        public int Depth;
+        public int Columns;
+        public int Panels;
+        public int ColumnChunks;
+        public bool Accumulate;
+    }
+
+    /// <summary>The arguments of a depth-split product, passed to the workers by pointer.</summary>
+    private struct DepthSplit
+    {
+        public StridedMatrix A;
+        public StridedMatrix B;
+        public float* C;
+        public float* Partials;
+        public int Rows;
+        public int Depth;
+        public int Columns;
+        public int Parts;
+        public bool Accumulate;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Runtime.CompilerServices;
+
+namespace ConvNet.Core.Kernels;
+
+/// <summary>
+/// The innermost GEMM step: a <see cref="PanelRows"/> × <see cref="PanelColumns"/> block of C computed from
+/// packed panels of A and B, with all twelve accumulators held in registers across the whole depth.
+/// Per k it loads two registers of B and broadcasts six values of A: 12 fused multiply-adds for 8 loads.
+/// </summary>
+internal static unsafe class GemmMicroKernel<TVector, TLanes>
+    where TVector : struct
+    where TLanes : struct, IFloatLanes<TVector>
+{
+    /// <summary>Rows of C per micro-tile.</summary>
+    public const int PanelRows = 6;
+
+    /// <summary>Columns of C per micro-tile: two registers.</summary>
+    public static int PanelColumns => 2 * TLanes.Count;
+
+    /// <summary>
+    /// C[rows × columns] (row stride <paramref name="cRowStride"/>) = or += packed A panel · packed B panel over
+    /// <paramref name="depth"/>; rows ≤ <see cref="PanelRows"/> and columns ≤ <see cref="PanelColumns"/> handle the edges.
+    /// </summary>
+    [SkipLocalsInit]
+    public static void Multiply(int depth, float* packedA, float* packedB, float* c, int cRowStride, int rows, int columns, bool accumulate)
+    {
+        if (rows == PanelRows && columns == PanelColumns)
+        {
+            MultiplyFullTile(depth, packedA, packedB, c, cRowStride, accumulate);
+            return;
+        }
+
+        // Edge tile: compute the whole tile into scratch, then copy the part inside C with masked stores.
+        int lanes = TLanes.Count;
+        int width = PanelColumns;
+        float* tile = stackalloc float[(PanelRows * width) + 16];
+        tile = (float*)(((nint)tile + 63) & ~(nint)63);
+        MultiplyFullTile(depth, packedA, packedB, tile, width, accumulate: false);
+        for (int row = 0; row < rows; row++)
+        {
+            float* source = tile + (row * width);
+            float* target = c + ((long)row * cRowStride);
+            for (int column = 0; column < columns; column += lanes)
+            {
+                int count = Math.Min(lanes, columns - column);
+                TVector value = TLanes.Load(source + column);
+                if (count == lanes)
+                {
+                    TLanes.Store(target + column, accumulate ? TLanes.Add(value, TLanes.Load(target + column)) : value);
+                }
+                else
+                {
+                    TLanes.StoreFirst(target + column, accumulate ? TLanes.Add(value, TLanes.LoadFirst(target + column, count)) : value, count);
+                }
+            }
+        }
+    }
+
+    // Kept free of calls and edge branches so the JIT holds all twelve accumulators in registers.
+    private static void MultiplyFullTile(int depth, float* packedA, float* packedB, float* c, int cRowStride, bool accumulate)
+    {
+        int lanes = TLanes.Count;
+        TVector c00 = TLanes.Zero, c01 = TLanes.Zero, c10 = TLanes.Zero, c11 = TLanes.Zero;
+        TVector c20 = TLanes.Zero, c21 = TLanes.Zero, c30 = TLanes.Zero, c31 = TLanes.Zero;
+        TVector c40 = TLanes.Zero, c41 = TLanes.Zero, c50 = TLanes.Zero, c51 = TLanes.Zero;
+        for (int p = 0; p < depth; p++)
+        {
+            TVector b0 = TLanes.Load(packedB);
+            TVector b1 = TLanes.Load(packedB + lanes);
+            TVector a = TLanes.Broadcast(packedA[0]);
+            c00 = TLanes.MultiplyAdd(a, b0, c00);
+            c01 = TLanes.MultiplyAdd(a, b1, c01);
+            a = TLanes.Broadcast(packedA[1]);
+            c10 = TLanes.MultiplyAdd(a, b0, c10);
+            c11 = TLanes.MultiplyAdd(a, b1, c11);
+            a = TLanes.Broadcast(packedA[2]);
+            c20 = TLanes.MultiplyAdd(a, b0, c20);
+            c21 = TLanes.MultiplyAdd(a, b1, c21);
+            a = TLanes.Broadcast(packedA[3]);
+            c30 = TLanes.MultiplyAdd(a, b0, c30);
+            c31 = TLanes.MultiplyAdd(a, b1, c31);
+            a = TLanes.Broadcast(packedA[4]);
+            c40 = TLanes.MultiplyAdd(a, b0, c40);
+            c41 = TLanes.MultiplyAdd(a, b1, c41);
+            a = TLanes.Broadcast(packedA[5]);
+            c50 = TLanes.MultiplyAdd(a, b0, c50);
+            c51 = TLanes.MultiplyAdd(a, b1, c51);
+            packedA += PanelRows;
+            packedB += 2 * lanes;
+        }
+
+        StoreRow(c, c00, c01, accumulate);
+        StoreRow(c + cRowStride, c10, c11, accumulate);
+        StoreRow(c + (2L * cRowStride), c20, c21, accumulate);
+        StoreRow(c + (3L * cRowStride), c30, c31, accumulate);
+        StoreRow(c + (4L * cRowStride), c40, c41, accumulate);
+        StoreRow(c + (5L * cRowStride), c50, c51, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(float* c, TVector low, TVector high, bool accumulate)
+    {
+        int lanes = TLanes.Count;
+        if (accumulate)
+        {
+            low = TLanes.Add(low, TLanes.Load(c));
+            high = TLanes.Add(high, TLanes.Load(c + lanes));
+        }
+
+        TLanes.Store(c, low);
+        TLanes.Store(c + lanes, high);
+    }
+}

@@ -1,0 +1,199 @@
+using System.Runtime.ExceptionServices;
+
+namespace ConvNet.Core.Kernels;
+
+/// <summary>
+/// A fork-join loop over the machine's cores that allocates nothing per call, unlike <c>Parallel.For</c>:
+/// the work is a static function pointer plus a pointer to the caller's (stack) arguments, and the worker
+/// threads live for the whole process. The calling thread takes part in the work.
+/// </summary>
+/// <remarks>
+/// One loop runs at a time. A call made while another is running (a second caller thread, or a loop body
+/// that itself calls <see cref="Run"/>) runs its loop on its own thread, so kernels compose and concurrent
+/// callers stay correct; they just do not get extra cores.
+/// Indices are claimed with a compare-and-swap on (generation, next index) so that a late worker can never
+/// run an index of a finished loop with the arguments of the next one.
+/// </remarks>
+internal static unsafe class WorkerPool
+{
+    private const int IdleSpinRounds = 200;
+
+    private static readonly int WorkerCount = Math.Max(0, Environment.ProcessorCount - 1);
+    private static readonly Lock StartLock = new();
+    private static SemaphoreSlim[]? _wakeSignals;
+    private static int[]? _sleeping;
+
+    private static int _busy;
+    private static int _generation;
+    private static long _claimState;
+    private static delegate*<void*, int, void> _body;
+    private static void* _context;
+    private static int _count;
+    private static int _completed;
+    private static Exception? _failure;
+
+    /// <summary>Threads a loop can use: the workers plus the caller.</summary>
+    public static int ThreadCount => WorkerCount + 1;
+
+    /// <summary>Runs <paramref name="body"/>(<paramref name="context"/>, i) for every i in [0, count) and returns when all are done.</summary>
+    /// <remarks><paramref name="context"/> must stay valid until the call returns (a pointer to a local is fine).</remarks>
+    public static void Run(delegate*<void*, int, void> body, void* context, int count)
+    {
+        if (count <= 1 || WorkerCount == 0 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            for (int index = 0; index < count; index++)
+            {
+                body(context, index);
+            }
+
+            return;
+        }
+
+        Exception? failure;
+        try
+        {
+            EnsureWorkersStarted();
+            _body = body;
+            _context = context;
+            _count = count;
+            _completed = 0;
+            _failure = null;
+            int generation = ++_generation;
+            Volatile.Write(ref _claimState, (long)generation << 32);
+            WakeSleepingWorkers();
+            RunClaimedIndices(generation);
+
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref _completed) < count)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+
+            failure = _failure;
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+    }
+
+    private static void RunClaimedIndices(int generation)
+    {
+        while (true)
+        {
+            long state = Volatile.Read(ref _claimState);
+            if ((int)(state >> 32) != generation)
+            {
+                return;
+            }
+
+            delegate*<void*, int, void> body = _body;
+            void* context = _context;
+            int index = (int)state;
+            if (index >= _count)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _claimState, state + 1, state) != state)
+            {
+                continue;
+            }
+
+            try
+            {
+                body(context, index);
+            }
+#pragma warning disable CA1031 // The failure is rethrown on the calling thread.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                Interlocked.CompareExchange(ref _failure, exception, null);
+            }
+
+            Interlocked.Increment(ref _completed);
+        }
+    }
+
+    private static void EnsureWorkersStarted()
+    {
+        if (_wakeSignals is not null)
+        {
+            return;
+        }
+
+        lock (StartLock)
+        {
+            if (_wakeSignals is not null)
+            {
+                return;
+            }
+
+            var signals = new SemaphoreSlim[WorkerCount];
+            _sleeping = new int[WorkerCount];
+            for (int worker = 0; worker < WorkerCount; worker++)
+            {
+                signals[worker] = new SemaphoreSlim(0);
+                int workerIndex = worker;
+                var thread = new Thread(() => WorkerLoop(workerIndex))
+                {
+                    IsBackground = true,
+                    Name = $"ConvNet worker {worker + 1}",
+                };
+                thread.Start();
+            }
+
+            Volatile.Write(ref _wakeSignals, signals);
+        }
+    }
+
+    private static void WakeSleepingWorkers()
+    {
+        for (int worker = 0; worker < WorkerCount; worker++)
+        {
+            if (Interlocked.Exchange(ref _sleeping![worker], 0) == 1)
+            {
+                _wakeSignals![worker].Release();
+            }
+        }
+    }
+
+    private static void WorkerLoop(int worker)
+    {
+        SpinWait.SpinUntil(() => Volatile.Read(ref _wakeSignals) is not null);
+        int seenGeneration = 0;
+        int idleRounds = 0;
+        while (true)
+        {
+            int generation = (int)(Volatile.Read(ref _claimState) >> 32);
+            if (generation != seenGeneration)
+            {
+                seenGeneration = generation;
+                RunClaimedIndices(generation);
+                idleRounds = 0;
+                continue;
+            }
+
+            // Kernels are called in quick succession during training; spinning briefly avoids a sleep/wake per call.
+            if (idleRounds++ < IdleSpinRounds)
+            {
+                Thread.SpinWait(64);
+                continue;
+            }
+
+            Interlocked.Exchange(ref _sleeping![worker], 1);
+            if ((int)(Volatile.Read(ref _claimState) >> 32) == seenGeneration)
+            {
+                _wakeSignals![worker].Wait();
+            }
+
+            Interlocked.Exchange(ref _sleeping[worker], 0);
+            idleRounds = 0;
+        }
+    }
+}

@@ -19,6 +19,8 @@ internal sealed class ConstantGradientNetwork : INetwork
 
     public IReadOnlyList<NamedParameter> Parameters { get; }
 
+    public ILossLayer LossLayer { get; } = new SoftmaxCrossEntropyLoss();
+
     public Tensor Predict(Tensor input) => new(input.Shape[0], ClassCount);
 
     public float Loss(Tensor input, ReadOnlySpan<int> labels) => 1f;

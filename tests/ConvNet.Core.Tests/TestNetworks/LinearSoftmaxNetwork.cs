@@ -11,6 +11,7 @@ namespace ConvNet.Core.Tests.TestNetworks;
 internal sealed class LinearSoftmaxNetwork : INetwork
 {
     private readonly LinearLayer _layer;
+    private readonly SoftmaxCrossEntropyLoss _loss = new();
 
     public LinearSoftmaxNetwork(int inputSize, int classCount, int seed = 1)
     {
@@ -35,18 +36,18 @@ internal sealed class LinearSoftmaxNetwork : INetwork
 
     public IReadOnlyList<NamedParameter> Parameters { get; }
 
+    public ILossLayer LossLayer => _loss;
+
     public LinearLayer Layer => _layer;
 
     public Tensor Predict(Tensor input) => _layer.Forward(input, training: false);
 
-    public float Loss(Tensor input, ReadOnlySpan<int> labels) => SoftmaxCrossEntropy(Predict(input), labels, gradient: null);
+    public float Loss(Tensor input, ReadOnlySpan<int> labels) => (float)_loss.Evaluate(Predict(input), labels);
 
     public float ComputeGradients(Tensor input, ReadOnlySpan<int> labels)
     {
-        var scores = _layer.Forward(input, training: true);
-        var scoreGradient = new Tensor(scores.Shape);
-        float loss = SoftmaxCrossEntropy(scores, labels, scoreGradient);
-        _layer.Backward(scoreGradient);
+        float loss = _loss.Forward(_layer.Forward(input, training: true), labels);
+        _layer.Backward(_loss.Backward());
         return loss;
     }
 
@@ -69,37 +70,5 @@ internal sealed class LinearSoftmaxNetwork : INetwork
         }
 
         return (double)correct / labels.Length;
-    }
-
-    private float SoftmaxCrossEntropy(Tensor scores, ReadOnlySpan<int> labels, Tensor? gradient)
-    {
-        int batch = scores.Shape[0];
-        double loss = 0;
-        for (int n = 0; n < batch; n++)
-        {
-            double max = double.NegativeInfinity;
-            for (int c = 0; c < ClassCount; c++)
-            {
-                max = Math.Max(max, scores[n, c]);
-            }
-
-            double sum = 0;
-            for (int c = 0; c < ClassCount; c++)
-            {
-                sum += Math.Exp(scores[n, c] - max);
-            }
-
-            loss -= scores[n, labels[n]] - max - Math.Log(sum);
-            if (gradient is not null)
-            {
-                for (int c = 0; c < ClassCount; c++)
-                {
-                    double probability = Math.Exp(scores[n, c] - max) / sum;
-                    gradient[n, c] = (float)((probability - (c == labels[n] ? 1 : 0)) / batch);
-                }
-            }
-        }
-
-        return (float)(loss / batch);
     }
 }

@@ -36,6 +36,8 @@ internal sealed class RecordingNetwork(LinearSoftmaxNetwork inner) : INetwork
 
     public IReadOnlyList<NamedParameter> Parameters => Inner.Parameters;
 
+    public ILossLayer LossLayer => Inner.LossLayer;
+
     public Tensor Predict(Tensor input) => Inner.Predict(input);
 
     public float Loss(Tensor input, ReadOnlySpan<int> labels)

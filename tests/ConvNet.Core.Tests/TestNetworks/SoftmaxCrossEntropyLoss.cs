@@ -1,0 +1,56 @@
+using System.Diagnostics.CodeAnalysis;
+using ConvNet.Core.Layers;
+using ConvNet.Core.Tensors;
+
+namespace ConvNet.Core.Tests.TestNetworks;
+
+/// <summary>Softmax cross-entropy in double precision, written independently of the library's SoftmaxWithLoss.</summary>
+internal sealed class SoftmaxCrossEntropyLoss : ILossLayer
+{
+    private Tensor? _scoreGradient;
+
+    public float Forward(Tensor scores, ReadOnlySpan<int> labels)
+    {
+        _scoreGradient = new Tensor(scores.Shape);
+        return (float)Compute(scores, labels, _scoreGradient);
+    }
+
+    public float Forward(Tensor scores, Tensor targets) => throw new NotSupportedException("The test loss takes class indices only.");
+
+    public Tensor Backward() => _scoreGradient ?? throw new InvalidOperationException("Backward before Forward.");
+
+    [SuppressMessage("Performance", "CA1822", Justification = "ILossLayer.Evaluate is being added to the interface by the core layers.")]
+    public double Evaluate(Tensor scores, ReadOnlySpan<int> labels) => Compute(scores, labels, gradient: null);
+
+    private static double Compute(Tensor scores, ReadOnlySpan<int> labels, Tensor? gradient)
+    {
+        int batch = scores.Shape[0], classes = scores.Shape[1];
+        double loss = 0;
+        for (int n = 0; n < batch; n++)
+        {
+            double max = double.NegativeInfinity;
+            for (int c = 0; c < classes; c++)
+            {
+                max = Math.Max(max, scores[n, c]);
+            }
+
+            double sum = 0;
+            for (int c = 0; c < classes; c++)
+            {
+                sum += Math.Exp(scores[n, c] - max);
+            }
+
+            loss -= scores[n, labels[n]] - max - Math.Log(sum);
+            if (gradient is not null)
+            {
+                for (int c = 0; c < classes; c++)
+                {
+                    double probability = Math.Exp(scores[n, c] - max) / sum;
+                    gradient[n, c] = (float)((probability - (c == labels[n] ? 1 : 0)) / batch);
+                }
+            }
+        }
+
+        return loss / batch;
+    }
+}

@@ -7,7 +7,8 @@ namespace ConvNet.Core.Layers;
 /// back-propagates that loss to the scores. It is not an <see cref="ILayer"/> because its Forward takes
 /// targets and returns a number, and its Backward starts the chain (dLoss/dLoss = 1).
 /// </summary>
-/// <remarks>Forward keeps what Backward needs and reuses its buffers between calls of the same batch size.</remarks>
+/// <remarks>Forward keeps what Backward needs and reuses its buffers between calls of the same batch size.
+/// <see cref="Evaluate"/> keeps nothing and is safe to call from many threads at once.</remarks>
 public interface ILossLayer
 {
     /// <summary>The mean loss over the batch for class-index targets.</summary>
@@ -23,4 +24,10 @@ public interface ILossLayer
     /// <summary>dLoss/dScores for the last Forward, shaped like its scores.</summary>
     /// <exception cref="InvalidOperationException">No Forward came first.</exception>
     Tensor Backward();
+
+    /// <summary>The mean loss over the batch for class-index targets, in double precision, without keeping any state
+    /// (for evaluation and gradient checks; thread-safe).</summary>
+    /// <param name="scores">[batch, classes] scores (logits); not modified.</param>
+    /// <param name="labels">One class index in [0, classes) per batch item.</param>
+    double Evaluate(Tensor scores, ReadOnlySpan<int> labels);
 }

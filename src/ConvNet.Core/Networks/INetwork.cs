@@ -18,6 +18,10 @@ public interface INetwork
     /// <summary>The layers in forward order.</summary>
     IReadOnlyList<ILayer> Layers { get; }
 
+    /// <summary>The loss the network trains with. Its <see cref="ILossLayer.Evaluate"/> on <see cref="Predict"/> is the
+    /// double-precision loss that <see cref="Loss"/> rounds to float (gradient checks need the extra digits).</summary>
+    ILossLayer LossLayer { get; }
+
     /// <summary>Every trainable parameter, named <c>layer.parameter</c>, in forward order.</summary>
     IReadOnlyList<NamedParameter> Parameters { get; }
 

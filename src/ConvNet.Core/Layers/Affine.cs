@@ -1,0 +1,118 @@
+using ConvNet.Core.Kernels;
+using ConvNet.Core.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
+namespace ConvNet.Core.Layers;
+
+/// <summary>
+/// A fully connected layer y = x·W + b. Input: [batch, ...] with <c>inputSize</c> elements per item (4-D images are
+/// flattened, as in the seed); output: [batch, outputSize]. Backward returns the gradient in the input's original shape.
+/// </summary>
+/// <remarks>
+/// Parameters: <c>weight</c> [inputSize, outputSize] (the seed's layout) and <c>bias</c> [outputSize], both zero until
+/// initialized (see <see cref="WeightInitialization"/>). Training-mode Forward copies its input into a reused buffer
+/// for Backward, so the caller may change its input afterwards; inference-mode Forward allocates its own output.
+/// </remarks>
+public sealed class Affine : ILayer
+{
+    private readonly Parameter[] _parameters;
+    private Tensor? _input;
+    private Tensor? _output;
+    private Tensor? _inputGradient;
+
+    /// <summary>Creates an affine layer with zero weights and biases.</summary>
+    /// <param name="name">The layer's name, such as <c>affine1</c>.</param>
+    /// <param name="inputSize">Elements per input item.</param>
+    /// <param name="outputSize">Outputs per item.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
+    public Affine(string name, int inputSize, int outputSize)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputSize);
+        Name = name;
+        InputSize = inputSize;
+        OutputSize = outputSize;
+        Weight = new Parameter("weight", new Tensor(inputSize, outputSize));
+        Bias = new Parameter("bias", new Tensor(outputSize));
+        _parameters = [Weight, Bias];
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>Elements per input item.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Outputs per item.</summary>
+    public int OutputSize { get; }
+
+    /// <summary>The weights, [inputSize, outputSize].</summary>
+    public Parameter Weight { get; }
+
+    /// <summary>The biases, [outputSize].</summary>
+    public Parameter Bias { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <inheritdoc />
+    public TensorShape GetOutputShape(TensorShape inputShape) => OutputShape(inputShape, nameof(inputShape));
+
+    /// <inheritdoc />
+    public Tensor Forward(Tensor input, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        TensorShape outputShape = OutputShape(input.Shape, nameof(input));
+        Tensor output = training ? Buffers.Reuse(ref _output, outputShape) : new Tensor(outputShape);
+        Gemm.Multiply(input.ReadOnlySpan, Weight.Value.ReadOnlySpan, output.Span, outputShape[0], InputSize, OutputSize);
+        ReadOnlySpan<float> bias = Bias.Value.ReadOnlySpan;
+        for (int item = 0; item < outputShape[0]; item++)
+        {
+            Span<float> row = output.Span.Slice(item * OutputSize, OutputSize);
+            TensorPrimitives.Add(row, bias, row);
+        }
+
+        if (training)
+        {
+            input.ReadOnlySpan.CopyTo(Buffers.Reuse(ref _input, input.Shape).Span);
+        }
+
+        return output;
+    }
+
+    /// <inheritdoc />
+    public Tensor Backward(Tensor outputGradient)
+    {
+        BackwardGuard.Check(Name, _output, outputGradient);
+        Tensor input = _input!; // Set by the same training-mode Forward that set _output.
+        int batchSize = outputGradient.Shape[0];
+        ReadOnlySpan<float> gradient = outputGradient.ReadOnlySpan;
+
+        // dW = xᵀ·dY, db = column sums of dY, dx = dY·Wᵀ.
+        Gemm.MultiplyTransposedA(input.ReadOnlySpan, gradient, Weight.Gradient.Span, InputSize, batchSize, OutputSize);
+        Span<float> biasGradient = Bias.Gradient.Span;
+        biasGradient.Clear();
+        for (int item = 0; item < batchSize; item++)
+        {
+            TensorPrimitives.Add(biasGradient, gradient.Slice(item * OutputSize, OutputSize), biasGradient);
+        }
+
+        Tensor inputGradient = Buffers.Reuse(ref _inputGradient, input.Shape);
+        Gemm.MultiplyTransposedB(gradient, Weight.Value.ReadOnlySpan, inputGradient.Span, batchSize, OutputSize, InputSize);
+        return inputGradient;
+    }
+
+    private TensorShape OutputShape(TensorShape inputShape, string argumentName)
+    {
+        if (inputShape.Rank < 2 || inputShape.ItemSize != InputSize)
+        {
+            throw new ArgumentException(
+                $"Layer '{Name}' expects input [batch, ...] with {InputSize} elements per item; got {inputShape}" +
+                (inputShape.Rank >= 2 ? $" with {inputShape.ItemSize} per item." : "."),
+                argumentName);
+        }
+
+        return new TensorShape(inputShape[0], OutputSize);
+    }
+}

@@ -1,0 +1,125 @@
+using ConvNet.Core.Kernels;
+using ConvNet.Core.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
+namespace ConvNet.Core.Layers;
+
+/// <summary>
+/// Softmax followed by the mean cross-entropy over the batch: scores [batch, classes] → a scalar. Backward gives
+/// (softmax − target) / batch. Stable for any finite scores: rows are shifted by their maximum and the loss is
+/// computed as log-sum-exp minus the target score (no <c>log(p + 1e-7)</c> as in the seed), accumulated in double.
+/// </summary>
+/// <remarks>
+/// Targets are either class indices (<see cref="Forward(Tensor, ReadOnlySpan{int})"/>) or rows of a distribution such
+/// as one-hot vectors (<see cref="Forward(Tensor, Tensor)"/>); the overload says which, never the sizes.
+/// Forward keeps the probabilities and targets for Backward in buffers reused while the batch shape stays the same.
+/// </remarks>
+public sealed class SoftmaxWithLoss : ILossLayer
+{
+    private Tensor? _probabilities;
+    private Tensor? _scoresGradient;
+    private Tensor? _targets;
+    private int[]? _labels;
+    private bool _lastForwardUsedLabels;
+
+    /// <summary>The softmax probabilities of the last Forward, [batch, classes]; null before the first Forward.
+    /// Valid until the next Forward.</summary>
+    public Tensor? Probabilities => _probabilities;
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The scores are not rank 2, the label count differs from the batch size, or a label is outside [0, classes).</exception>
+    public float Forward(Tensor scores, ReadOnlySpan<int> labels)
+    {
+        ValidateLabels(scores, labels, nameof(labels));
+        Tensor probabilities = Buffers.Reuse(ref _probabilities, scores.Shape);
+        labels.CopyTo(Buffers.Reuse(ref _labels, labels.Length));
+        _lastForwardUsedLabels = true;
+        return (float)Softmax.ForwardWithLabels(scores.ReadOnlySpan, probabilities.Span, labels, scores.Shape[1]);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The scores are not rank 2 or the targets' shape differs from the scores'.</exception>
+    public float Forward(Tensor scores, Tensor targets)
+    {
+        ValidateScores(scores);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targets.Shape != scores.Shape)
+        {
+            throw new ArgumentException(
+                $"Targets must be shaped like the scores {scores.Shape}; got {targets.Shape}. For class indices use the labels overload.",
+                nameof(targets));
+        }
+
+        Tensor probabilities = Buffers.Reuse(ref _probabilities, scores.Shape);
+        Tensor kept = Buffers.Reuse(ref _targets, targets.Shape);
+        targets.ReadOnlySpan.CopyTo(kept.Span);
+        _lastForwardUsedLabels = false;
+        return (float)Softmax.ForwardWithTargets(scores.ReadOnlySpan, probabilities.Span, kept.ReadOnlySpan, scores.Shape[0], scores.Shape[1]);
+    }
+
+    /// <inheritdoc />
+    public Tensor Backward()
+    {
+        if (_probabilities is null)
+        {
+            throw new InvalidOperationException("SoftmaxWithLoss: Backward was called before Forward.");
+        }
+
+        int batchSize = _probabilities.Shape[0];
+        int classes = _probabilities.Shape[1];
+        Tensor gradient = Buffers.Reuse(ref _scoresGradient, _probabilities.Shape);
+        Span<float> values = gradient.Span;
+        if (_lastForwardUsedLabels)
+        {
+            _probabilities.ReadOnlySpan.CopyTo(values);
+            ReadOnlySpan<int> labels = _labels;
+            for (int item = 0; item < batchSize; item++)
+            {
+                values[(item * classes) + labels[item]] -= 1f;
+            }
+        }
+        else
+        {
+            TensorPrimitives.Subtract(_probabilities.ReadOnlySpan, _targets!.ReadOnlySpan, values);
+        }
+
+        TensorPrimitives.Multiply(values, 1f / batchSize, values);
+        return gradient;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The scores are not rank 2, the label count differs from the batch size, or a label is outside [0, classes).</exception>
+    public double Evaluate(Tensor scores, ReadOnlySpan<int> labels)
+    {
+        ValidateLabels(scores, labels, nameof(labels));
+        return Softmax.CrossEntropy(scores.ReadOnlySpan, labels, scores.Shape[1]);
+    }
+
+    private static void ValidateLabels(Tensor scores, ReadOnlySpan<int> labels, string argumentName)
+    {
+        ValidateScores(scores);
+        int classes = scores.Shape[1];
+        if (labels.Length != scores.Shape[0])
+        {
+            throw new ArgumentException(
+                $"There are {labels.Length} labels for scores {scores.Shape}; give one class index per batch item ({scores.Shape[0]}).", argumentName);
+        }
+
+        for (int item = 0; item < labels.Length; item++)
+        {
+            if ((uint)labels[item] >= (uint)classes)
+            {
+                throw new ArgumentException($"Label {item} is {labels[item]}; class indices must be in [0, {classes}) for scores {scores.Shape}.", argumentName);
+            }
+        }
+    }
+
+    private static void ValidateScores(Tensor scores)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        if (scores.Shape.Rank != 2)
+        {
+            throw new ArgumentException($"Scores must be [batch, classes]; got {scores.Shape}.", nameof(scores));
+        }
+    }
+}

@@ -1,0 +1,209 @@
+using ConvNet.Core.Layers;
+using ConvNet.Core.Tensors;
+
+namespace ConvNet.Core.Networks;
+
+/// <summary>
+/// A classifier that runs its layers one after another and scores the last output with a loss layer.
+/// The whole shape chain is checked when it is built, so a bad architecture fails at construction, not mid-training.
+/// </summary>
+/// <remarks>
+/// <see cref="Predict"/>, <see cref="Loss"/> and <see cref="Accuracy"/> use inference-mode Forward and touch no shared
+/// mutable state: they are safe from many threads at once, even while nothing trains. <see cref="ComputeGradients"/>
+/// uses the layers' training buffers: one training loop per network, and not concurrently with itself.
+/// If the first layer is a <see cref="Convolution"/>, it is told not to compute the (unused) gradient of the data.
+/// </remarks>
+public sealed class Sequential : INetwork
+{
+    private readonly ILayer[] _layers;
+    private readonly NamedParameter[] _parameters;
+
+    /// <summary>Builds the network and checks that each layer accepts the previous layer's output.</summary>
+    /// <param name="inputShape">The shape of one input item without the batch axis, rank 1 to 3 (for example [1, 28, 28]).</param>
+    /// <param name="layers">The layers in forward order; names must be unique. The network uses (does not copy) them.</param>
+    /// <param name="loss">The loss on the last layer's [batch, classes] output.</param>
+    /// <exception cref="ArgumentException">No layers, a duplicate name, a layer that rejects its input shape, or a last
+    /// output that is not [batch, classes].</exception>
+    public Sequential(TensorShape inputShape, IEnumerable<ILayer> layers, ILossLayer loss)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(loss);
+        if (inputShape.Rank is < 1 or > TensorShape.MaxRank - 1)
+        {
+            throw new ArgumentException(
+                $"The input shape is one item without the batch axis, rank 1 to {TensorShape.MaxRank - 1}; got {inputShape}.", nameof(inputShape));
+        }
+
+        _layers = layers.ToArray();
+        if (_layers.Length == 0)
+        {
+            throw new ArgumentException("A network needs at least one layer.", nameof(layers));
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (ILayer layer in _layers)
+        {
+            ArgumentNullException.ThrowIfNull(layer, nameof(layers));
+            if (!names.Add(layer.Name))
+            {
+                throw new ArgumentException($"Two layers are named '{layer.Name}'; layer names must be unique.", nameof(layers));
+            }
+        }
+
+        TensorShape outputShape = CheckShapeChain(inputShape, _layers);
+        InputShape = inputShape;
+        ClassCount = outputShape[1];
+        LossLayer = loss;
+        _parameters = _layers
+            .SelectMany(layer => layer.Parameters.Select(parameter => new NamedParameter($"{layer.Name}.{parameter.Name}", parameter)))
+            .ToArray();
+        if (_layers[0] is Convolution first)
+        {
+            first.ComputesInputGradient = false;
+        }
+    }
+
+    /// <inheritdoc />
+    public TensorShape InputShape { get; }
+
+    /// <inheritdoc />
+    public int ClassCount { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<ILayer> Layers => _layers;
+
+    /// <inheritdoc />
+    public ILossLayer LossLayer { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<NamedParameter> Parameters => _parameters;
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The input is not shaped [batch, ..<see cref="InputShape"/>].</exception>
+    public Tensor Predict(Tensor input)
+    {
+        CheckInput(input);
+        return Run(input, training: false);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The input shape is wrong, or the labels do not match the batch.</exception>
+    public float Loss(Tensor input, ReadOnlySpan<int> labels) => (float)LossLayer.Evaluate(Predict(input), labels);
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The input shape is wrong, or the labels do not match the batch.</exception>
+    public float ComputeGradients(Tensor input, ReadOnlySpan<int> labels)
+    {
+        CheckInput(input);
+        float loss = LossLayer.Forward(Run(input, training: true), labels);
+        Tensor gradient = LossLayer.Backward();
+        for (int i = _layers.Length - 1; i >= 0; i--)
+        {
+            gradient = _layers[i].Backward(gradient);
+        }
+
+        return loss;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The input shape is wrong, or the label count differs from the item count.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+    public double Accuracy(Tensor input, ReadOnlySpan<int> labels, int batchSize = 100)
+    {
+        CheckInput(input);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        int count = input.Shape[0];
+        if (labels.Length != count)
+        {
+            throw new ArgumentException($"Input {input.Shape} holds {count} items but there are {labels.Length} labels.", nameof(labels));
+        }
+
+        int correct = 0;
+        for (int start = 0; start < count; start += batchSize)
+        {
+            int size = Math.Min(batchSize, count - start);
+            Tensor scores = Run(input.SliceBatch(start, size), training: false);
+            for (int item = 0; item < size; item++)
+            {
+                if (ArgMax(scores.ReadOnlySpan.Slice(item * ClassCount, ClassCount)) == labels[start + item])
+                {
+                    correct++;
+                }
+            }
+        }
+
+        return (double)correct / count;
+    }
+
+    private Tensor Run(Tensor input, bool training)
+    {
+        Tensor output = input;
+        foreach (ILayer layer in _layers)
+        {
+            output = layer.Forward(output, training);
+        }
+
+        return output;
+    }
+
+    private void CheckInput(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        TensorShape shape = input.Shape;
+        bool matches = shape.Rank == InputShape.Rank + 1;
+        for (int axis = 0; matches && axis < InputShape.Rank; axis++)
+        {
+            matches = shape[axis + 1] == InputShape[axis];
+        }
+
+        if (!matches)
+        {
+            throw new ArgumentException(
+                $"The network expects input [batch, {string.Join(", ", InputShape.ToArray())}] (items shaped {InputShape}); got {shape}.",
+                nameof(input));
+        }
+    }
+
+    private static TensorShape CheckShapeChain(TensorShape inputShape, ILayer[] layers)
+    {
+        Span<int> dimensions = stackalloc int[inputShape.Rank + 1];
+        dimensions[0] = 1;
+        inputShape.ToArray().CopyTo(dimensions[1..]);
+        var shape = new TensorShape(dimensions);
+        foreach (ILayer layer in layers)
+        {
+            try
+            {
+                shape = layer.GetOutputShape(shape);
+            }
+            catch (ArgumentException exception)
+            {
+                throw new ArgumentException(
+                    $"Layer '{layer.Name}' cannot take the output of the layers before it ({shape}): {exception.Message}", nameof(layers), exception);
+            }
+        }
+
+        if (shape.Rank != 2)
+        {
+            throw new ArgumentException(
+                $"The last layer must output [batch, classes] for the loss; '{layers[^1].Name}' outputs {shape}.", nameof(layers));
+        }
+
+        return shape;
+    }
+
+    /// <summary>The index of the largest score (the first one on ties).</summary>
+    private static int ArgMax(ReadOnlySpan<float> scores)
+    {
+        int best = 0;
+        for (int i = 1; i < scores.Length; i++)
+        {
+            if (scores[i] > scores[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+}

@@ -1,0 +1,128 @@
+using ConvNet.Core.Layers;
+using ConvNet.Core.Tensors;
+
+namespace ConvNet.Core.Tests.Layers;
+
+/// <summary>The contracts of <see cref="ILayer"/>, for every layer.</summary>
+public class LayerContractTests
+{
+    public static TheoryData<string> LayerKinds => ["convolution", "max pooling", "average pooling", "affine", "relu"];
+
+    [Theory]
+    [MemberData(nameof(LayerKinds))]
+    public void Forward_and_Backward_do_not_mutate_their_arguments(string kind)
+    {
+        (ILayer layer, Tensor input) = Create(kind, batchSize: 2);
+        float[] inputBefore = input.ToArray();
+        layer.Forward(input, training: false);
+        Tensor output = layer.Forward(input, training: true);
+        Tensor outputGradient = TestTensors.Uniform(new Random(1), output.Shape.ToArray());
+        float[] gradientBefore = outputGradient.ToArray();
+
+        layer.Backward(outputGradient);
+
+        input.ToArray().Should().Equal(inputBefore);
+        outputGradient.ToArray().Should().Equal(gradientBefore);
+    }
+
+    [Theory]
+    [MemberData(nameof(LayerKinds))]
+    public void Backward_returns_a_gradient_shaped_like_the_input_and_overwrites_parameter_gradients(string kind)
+    {
+        (ILayer layer, Tensor input) = Create(kind, batchSize: 2);
+        Tensor output = layer.Forward(input, training: true);
+        Tensor outputGradient = TestTensors.Uniform(new Random(2), output.Shape.ToArray());
+
+        Tensor inputGradient = layer.Backward(outputGradient);
+        float[] inputGradientOnce = inputGradient.ToArray();
+        float[][] once = layer.Parameters.Select(parameter => parameter.Gradient.ToArray()).ToArray();
+        float[] inputGradientTwice = layer.Backward(outputGradient).ToArray();
+
+        inputGradient.Shape.Should().Be(input.Shape);
+        inputGradientTwice.Should().Equal(inputGradientOnce);
+        for (int p = 0; p < layer.Parameters.Count; p++)
+        {
+            once[p].Should().Contain(value => value != 0f);
+            layer.Parameters[p].Gradient.ToArray().Should().Equal(once[p], "Backward overwrites, it does not accumulate");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(LayerKinds))]
+    public void Backward_before_a_training_Forward_throws(string kind)
+    {
+        (ILayer layer, Tensor input) = Create(kind, batchSize: 2);
+        Tensor output = layer.Forward(input, training: false);
+
+        FluentActions.Invoking(() => layer.Backward(new Tensor(output.Shape)))
+            .Should().Throw<InvalidOperationException>().WithMessage($"*'{layer.Name}'*before a training-mode Forward*");
+    }
+
+    [Theory]
+    [MemberData(nameof(LayerKinds))]
+    public void Backward_with_a_wrong_shape_names_both_shapes(string kind)
+    {
+        (ILayer layer, Tensor input) = Create(kind, batchSize: 2);
+        TensorShape outputShape = layer.Forward(input, training: true).Shape;
+        TensorShape wrong = outputShape.WithBatchSize(3);
+
+        FluentActions.Invoking(() => layer.Backward(new Tensor(wrong)))
+            .Should().Throw<ArgumentException>().WithMessage($"*{wrong}*{outputShape}*")
+            .Which.ParamName.Should().Be("outputGradient");
+    }
+
+    [Theory]
+    [InlineData("convolution")]
+    [InlineData("max pooling")]
+    [InlineData("affine")]
+    public void Forward_with_a_wrong_input_shape_names_the_argument_and_both_shapes(string kind)
+    {
+        (ILayer layer, _) = Create(kind, batchSize: 2);
+        var wrong = new Tensor(2, 5, 1, 1);
+
+        FluentActions.Invoking(() => layer.Forward(wrong, training: false))
+            .Should().Throw<ArgumentException>().WithMessage($"*{layer.Name}*expects*{wrong.Shape}*")
+            .Which.ParamName.Should().Be("input");
+    }
+
+    [Theory]
+    [MemberData(nameof(LayerKinds))]
+    public void Training_buffers_are_reused_for_the_same_batch_size_and_inference_allocates_its_own(string kind)
+    {
+        (ILayer layer, Tensor input) = Create(kind, batchSize: 2);
+        Tensor first = layer.Forward(input, training: true);
+        Tensor gradient = TestTensors.Uniform(new Random(3), first.Shape.ToArray());
+        Tensor firstGradient = layer.Backward(gradient);
+        float[] expectedGradient = firstGradient.ToArray();
+
+        Tensor inference = layer.Forward(input, training: false);
+        layer.Forward(Create(kind, batchSize: 3).Input, training: false);
+
+        inference.Should().NotBeSameAs(first).And.NotBeSameAs(layer.Forward(input, training: false));
+        layer.Forward(input, training: true).Should().BeSameAs(first);
+        layer.Backward(gradient).Should().BeSameAs(firstGradient);
+        firstGradient.ToArray().Should().Equal(expectedGradient, "inference calls in between must not disturb the training state");
+    }
+
+    private static (ILayer Layer, Tensor Input) Create(string kind, int batchSize)
+    {
+        var random = new Random(kind.Length);
+        switch (kind)
+        {
+            case "convolution":
+                var convolution = new Convolution("conv", 2, 3, 3, stride: 1, padding: 1);
+                WeightInitialization.Normal(convolution.Weight.Value, 0.5f, random);
+                return (convolution, TestTensors.Uniform(random, batchSize, 2, 5, 4));
+            case "max pooling":
+                return (new Pooling("pool", 2, 2), TestTensors.Uniform(random, batchSize, 2, 4, 6));
+            case "average pooling":
+                return (new Pooling("pool", 2, 2, PoolingMode.Average), TestTensors.Uniform(random, batchSize, 2, 4, 6));
+            case "affine":
+                var affine = new Affine("affine", 2 * 3 * 2, 4);
+                WeightInitialization.Normal(affine.Weight.Value, 0.5f, random);
+                return (affine, TestTensors.Uniform(random, batchSize, 2, 3, 2));
+            default:
+                return (new Relu("relu"), TestTensors.Uniform(random, batchSize, 2, 3, 3));
+        }
+    }
+}

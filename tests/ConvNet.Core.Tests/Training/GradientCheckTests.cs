@@ -1,0 +1,121 @@
+using ConvNet.Core.Layers;
+using ConvNet.Core.Networks;
+using ConvNet.Core.Tensors;
+using ConvNet.Core.Training;
+
+namespace ConvNet.Core.Tests.Training;
+
+public class GradientCheckTests
+{
+    [Fact]
+    public void A_correct_smooth_layer_passes()
+    {
+        GradientCheckReport report = GradientCheck.CheckLayer(new ScaledSquare("square", derivativeFactor: 2f), TestTensors.Uniform(new Random(1), 2, 3));
+        report.Passes(1e-3).Should().BeTrue(report.ToString());
+        report["input"].LargestAnalytic.Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public void A_wrong_input_gradient_is_reported()
+    {
+        // d(x²)/dx is 2x; a layer claiming 1.5x is off by 25 %.
+        GradientCheckReport report = GradientCheck.CheckLayer(new ScaledSquare("square", derivativeFactor: 1.5f), TestTensors.Uniform(new Random(2), 2, 3));
+        report.Passes().Should().BeFalse();
+        report["input"].WorstRelativeError.Should().BeApproximately(0.25, 0.01);
+    }
+
+    [Fact]
+    public void A_wrong_parameter_gradient_is_reported_by_name_and_values_are_restored()
+    {
+        var layer = new Affine("affine", 4, 3);
+        WeightInitialization.Normal(layer.Weight.Value, 1f, new Random(3));
+        var broken = new BiasGradientDoubler(layer);
+        Tensor input = TestTensors.Uniform(new Random(4), 2, 4);
+        float[] weightsBefore = layer.Weight.Value.ToArray();
+        float[] inputBefore = input.ToArray();
+
+        GradientCheckReport report = GradientCheck.CheckLayer(broken, input);
+
+        report["weight"].WorstRelativeError.Should().BeLessThan(1e-3);
+        report["bias"].WorstRelativeError.Should().BeApproximately(0.5, 0.01);
+        layer.Weight.Value.ToArray().Should().Equal(weightsBefore);
+        input.ToArray().Should().Equal(inputBefore);
+    }
+
+    [Fact]
+    public void A_network_check_restores_every_parameter()
+    {
+        var network = new SimpleConvNet(new SimpleConvNetOptions { InputHeight = 6, InputWidth = 6, FilterCount = 2, FilterSize = 3, HiddenSize = 3, OutputSize = 3 }, seed: 5);
+        float[][] before = network.Parameters.Select(named => named.Parameter.Value.ToArray()).ToArray();
+
+        GradientCheck.CheckNetwork(network, TestTensors.Uniform(new Random(5), 2, 1, 6, 6), [0, 2]);
+
+        network.Parameters.Select(named => named.Parameter.Value.ToArray()).Should().BeEquivalentTo(before, options => options.WithStrictOrdering());
+    }
+
+    [Fact]
+    public void A_non_positive_step_is_rejected()
+    {
+        FluentActions.Invoking(() => GradientCheck.CheckLayer(new Relu("relu"), new Tensor(1, 2), epsilon: 0f))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("epsilon");
+    }
+
+    /// <summary>y = x², with Backward multiplying by <c>derivativeFactor</c>·x (2 is correct).</summary>
+    private sealed class ScaledSquare(string name, float derivativeFactor) : ILayer
+    {
+        private Tensor? _input;
+
+        public string Name => name;
+
+        public IReadOnlyList<Parameter> Parameters => [];
+
+        public TensorShape GetOutputShape(TensorShape inputShape) => inputShape;
+
+        public Tensor Forward(Tensor input, bool training)
+        {
+            _input = input.Clone();
+            var output = new Tensor(input.Shape);
+            for (int i = 0; i < input.Length; i++)
+            {
+                output.Span[i] = input.ReadOnlySpan[i] * input.ReadOnlySpan[i];
+            }
+
+            return output;
+        }
+
+        public Tensor Backward(Tensor outputGradient)
+        {
+            var inputGradient = new Tensor(outputGradient.Shape);
+            for (int i = 0; i < inputGradient.Length; i++)
+            {
+                inputGradient.Span[i] = derivativeFactor * _input!.ReadOnlySpan[i] * outputGradient.ReadOnlySpan[i];
+            }
+
+            return inputGradient;
+        }
+    }
+
+    /// <summary>An affine layer whose bias gradient is reported twice too large.</summary>
+    private sealed class BiasGradientDoubler(Affine inner) : ILayer
+    {
+        public string Name => inner.Name;
+
+        public IReadOnlyList<Parameter> Parameters => inner.Parameters;
+
+        public TensorShape GetOutputShape(TensorShape inputShape) => inner.GetOutputShape(inputShape);
+
+        public Tensor Forward(Tensor input, bool training) => inner.Forward(input, training);
+
+        public Tensor Backward(Tensor outputGradient)
+        {
+            Tensor inputGradient = inner.Backward(outputGradient);
+            Span<float> bias = inner.Bias.Gradient.Span;
+            for (int i = 0; i < bias.Length; i++)
+            {
+                bias[i] *= 2f;
+            }
+
+            return inputGradient;
+        }
+    }
+}

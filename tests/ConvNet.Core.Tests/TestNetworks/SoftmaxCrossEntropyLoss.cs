@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using ConvNet.Core.Layers;
 using ConvNet.Core.Tensors;
 
@@ -19,7 +18,6 @@ internal sealed class SoftmaxCrossEntropyLoss : ILossLayer
 
     public Tensor Backward() => _scoreGradient ?? throw new InvalidOperationException("Backward before Forward.");
 
-    [SuppressMessage("Performance", "CA1822", Justification = "ILossLayer.Evaluate is being added to the interface by the core layers.")]
     public double Evaluate(Tensor scores, ReadOnlySpan<int> labels) => Compute(scores, labels, gradient: null);
 
     private static double Compute(Tensor scores, ReadOnlySpan<int> labels, Tensor? gradient)

@@ -135,10 +135,10 @@ internal sealed class CommandLine
             ?? throw new UsageException($"Option --{name} must be one of {string.Join(", ", choices)}; got '{text}'.");
     }
 
-    /// <summary>The option as the path of an existing file.</summary>
-    public string GetExistingFile(string name)
+    /// <summary>The option (or <paramref name="defaultPath"/>) as the path of an existing file.</summary>
+    public string GetExistingFile(string name, string? defaultPath = null)
     {
-        string path = GetString(name) ?? throw new UsageException($"Option --{name} FILE is required.");
+        string path = GetString(name, defaultPath) ?? throw new UsageException($"Option --{name} FILE is required.");
         return File.Exists(path) ? path : throw new FileNotFoundException($"File not found for --{name}: {path}", path);
     }
 }

@@ -12,24 +12,26 @@ internal static class DigitGrid
     private const int Zoom = 3;
     private const int CaptionHeight = 18;
     private const int Gap = 6;
+    private const int TitleHeight = 24;
 
-    /// <summary>Writes the grid as a PNG, <paramref name="columns"/> tiles per row, white ink on black like MNIST.</summary>
-    public static void Save(string path, IReadOnlyList<GridTile> tiles, int columns = 10)
+    /// <summary>Writes the grid as a PNG under a title line, <paramref name="columns"/> tiles per row, white ink on black like MNIST.</summary>
+    public static void Save(string path, string title, IReadOnlyList<GridTile> tiles, int columns = 10)
     {
         int tileWidth = (ImageSize * Zoom) + Gap;
         int tileHeight = (ImageSize * Zoom) + CaptionHeight + Gap;
         int rows = Math.Max(1, (tiles.Count + columns - 1) / columns);
-        using var surface = SKSurface.Create(new SKImageInfo((columns * tileWidth) + Gap, (rows * tileHeight) + Gap));
+        using var surface = SKSurface.Create(new SKImageInfo((columns * tileWidth) + Gap, TitleHeight + (rows * tileHeight) + Gap));
         SKCanvas canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
         using var font = new SKFont(SKTypeface.FromFamilyName("DejaVu Sans"), 13);
         using var textPaint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         using var pixelPaint = new SKPaint();
+        canvas.DrawText(title, Gap, TitleHeight - 6, font, textPaint);
 
         for (int index = 0; index < tiles.Count; index++)
         {
             int left = Gap + (index % columns * tileWidth);
-            int top = Gap + (index / columns * tileHeight);
+            int top = TitleHeight + Gap + (index / columns * tileHeight);
             for (int y = 0; y < ImageSize; y++)
             {
                 for (int x = 0; x < ImageSize; x++)

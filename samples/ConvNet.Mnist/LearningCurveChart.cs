@@ -23,6 +23,7 @@ internal static class LearningCurveChart
         test.MarkerShape = MarkerShape.FilledSquare;
         test.LinePattern = LinePattern.Dashed;
 
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Axes.SetLimitsX(0.5, Math.Max(epochs.Length, 1) + 0.5);
         plot.Axes.SetLimitsY(0, 1.0);
         plot.ShowLegend(Alignment.LowerRight);

@@ -21,6 +21,13 @@ internal static class MnistData
         return fetcher.EnsureAsync(progress, cancellation);
     }
 
+    /// <summary>The first N items of <paramref name="data"/>, N from the option <paramref name="sizeOption"/> (default all).</summary>
+    public static LabeledDataset TakeFirst(LabeledDataset data, CommandLine commandLine, string sizeOption)
+    {
+        int count = commandLine.GetInt(sizeOption, data.Count, minimum: 1, maximum: data.Count);
+        return count == data.Count ? data : data.Take(count);
+    }
+
     /// <summary>Fetches MNIST if needed and loads it.</summary>
     public static async Task<MnistDataset> LoadAsync(CommandLine commandLine, CancellationToken cancellation) =>
         MnistDataset.Load(await EnsureAsync(commandLine, cancellation).ConfigureAwait(false));

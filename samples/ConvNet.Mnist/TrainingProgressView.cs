@@ -1,0 +1,46 @@
+using System.Globalization;
+using ConvNet.Core.Data;
+using ConvNet.Core.Training;
+using Spectre.Console;
+
+namespace ConvNet.Mnist;
+
+/// <summary>Runs a <see cref="Trainer"/> under a progress bar (loss and ETA) and prints one line per finished epoch.</summary>
+internal static class TrainingProgressView
+{
+    /// <summary>Trains and returns the history; Ctrl+C stops at the next step.</summary>
+    public static TrainingHistory Run(Trainer trainer, LabeledDataset train, LabeledDataset test, CancellationToken cancellation) =>
+        AnsiConsole.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(context =>
+            {
+                ProgressTask task = context.AddTask("starting", maxValue: 1);
+                var progress = new SynchronousProgress<TrainingProgress>(report =>
+                {
+                    task.MaxValue = report.TotalIterations;
+                    task.Value = report.Iteration;
+                    task.Description = string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"epoch {report.Epoch}/{report.TotalEpochs}  loss {report.Loss:0.0000}  ETA {report.EstimatedRemaining:h\\:mm\\:ss}");
+                    if (report.CompletedEpoch is { } epoch)
+                    {
+                        AnsiConsole.WriteLine(EpochLine(epoch, report.TotalEpochs));
+                    }
+                });
+                return trainer.Train(train, test, progress, cancellation);
+            });
+
+    /// <summary>For example <c>epoch  3/10  loss 0.0412  train 99.02%  test 98.87%  14.2 s</c>.</summary>
+    public static string EpochLine(EpochResult epoch, int totalEpochs)
+    {
+        int width = totalEpochs.ToString(CultureInfo.InvariantCulture).Length;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"epoch {epoch.Epoch.ToString(CultureInfo.InvariantCulture).PadLeft(width)}/{totalEpochs}  loss {epoch.Loss:0.0000}  " +
+            $"train {Percent(epoch.TrainAccuracy)}  test {Percent(epoch.TestAccuracy)}  {epoch.Seconds:0.0} s");
+    }
+
+    private static string Percent(double? accuracy) =>
+        accuracy is { } value ? string.Create(CultureInfo.InvariantCulture, $"{100 * value:0.00}%") : "n/a";
+}

@@ -1,0 +1,33 @@
+using ConvNet.Core.Training;
+using ConvNet.Mnist;
+
+namespace ConvNet.Mnist.Tests;
+
+public sealed class ReportLineTests
+{
+    [Theory]
+    [InlineData(9893, 10000, "Test accuracy: 98.93% (9893/10000)")]
+    [InlineData(10000, 10000, "Test accuracy: 100.00% (10000/10000)")]
+    [InlineData(1, 3, "Test accuracy: 33.33% (1/3)")]
+    public void TestScoreSummary_IsTheDocumentedClosingLine(int correct, int total, string expected)
+    {
+        new TestScore([], correct, total).Summary.Should().Be(expected);
+    }
+
+    [Fact]
+    public void EpochLine_ShowsLossAccuraciesAndSeconds()
+    {
+        var epoch = new EpochResult(3, 600, 0.04123, 0.99021, 0.98869, null, null, 0.001f, 14.24);
+
+        TrainingProgressView.EpochLine(epoch, totalEpochs: 10).Should().Be(
+            "epoch  3/10  loss 0.0412  train 99.02%  test 98.87%  14.2 s");
+    }
+
+    [Fact]
+    public void EpochLine_SkippedEvaluation_SaysNotAvailable()
+    {
+        var epoch = new EpochResult(1, 50, 0.5, null, null, null, null, 0.1f, 2.0);
+
+        TrainingProgressView.EpochLine(epoch, totalEpochs: 1).Should().Be("epoch 1/1  loss 0.5000  train n/a  test n/a  2.0 s");
+    }
+}

@@ -13,41 +13,8 @@ internal static class ImageColumns
     public static void Im2Col(ReadOnlySpan<float> images, Span<float> columns, int batchSize, WindowGeometry geometry)
     {
         CheckSizes(images.Length, columns.Length, batchSize, geometry);
-        int planeSize = geometry.Height * geometry.Width;
-        int row = 0;
-        for (int item = 0; item < batchSize; item++)
-        {
-            ReadOnlySpan<float> image = images.Slice(item * geometry.ImageSize, geometry.ImageSize);
-            for (int outputY = 0; outputY < geometry.OutputHeight; outputY++)
-            {
-                int originY = (outputY * geometry.Stride) - geometry.Padding;
-                for (int outputX = 0; outputX < geometry.OutputWidth; outputX++, row++)
-                {
-                    int originX = (outputX * geometry.Stride) - geometry.Padding;
-                    (int inside, int insideEnd) = InsideRange(originX, geometry.WindowWidth, geometry.Width);
-                    Span<float> patch = columns.Slice(row * geometry.PatchSize, geometry.PatchSize);
-                    int segmentStart = 0;
-                    for (int channel = 0; channel < geometry.Channels; channel++)
-                    {
-                        for (int windowY = 0; windowY < geometry.WindowHeight; windowY++, segmentStart += geometry.WindowWidth)
-                        {
-                            Span<float> segment = patch.Slice(segmentStart, geometry.WindowWidth);
-                            int y = originY + windowY;
-                            if (y < 0 || y >= geometry.Height || inside >= insideEnd)
-                            {
-                                segment.Clear();
-                                continue;
-                            }
-
-                            segment[..inside].Clear();
-                            segment[insideEnd..].Clear();
-                            int imageStart = (channel * planeSize) + (y * geometry.Width) + originX + inside;
-                            image.Slice(imageStart, insideEnd - inside).CopyTo(segment[inside..insideEnd]);
-                        }
-                    }
-                }
-            }
-        }
+        var gather = new Gather { Images = images, Columns = columns };
+        Walk(ref gather, batchSize, geometry);
     }
 
     /// <summary>The adjoint of <see cref="Im2Col"/>: overwrites <paramref name="images"/> with the sum, per pixel, of
@@ -56,43 +23,52 @@ internal static class ImageColumns
     {
         CheckSizes(images.Length, columns.Length, batchSize, geometry);
         images[..(batchSize * geometry.ImageSize)].Clear();
+        var scatter = new Scatter { Columns = columns, Images = images };
+        Walk(ref scatter, batchSize, geometry);
+    }
+
+    /// <summary>
+    /// Visits every window row segment (one channel, one window row, all window columns) in im2col order, split into the
+    /// part that lies on image pixels and the parts that lie on the padding.
+    /// </summary>
+    private static void Walk<TVisitor>(ref TVisitor visitor, int batchSize, WindowGeometry geometry)
+        where TVisitor : ISegmentVisitor, allows ref struct
+    {
         int planeSize = geometry.Height * geometry.Width;
-        int row = 0;
+        int columnStart = 0;
         for (int item = 0; item < batchSize; item++)
         {
-            Span<float> image = images.Slice(item * geometry.ImageSize, geometry.ImageSize);
+            int imageStart = item * geometry.ImageSize;
             for (int outputY = 0; outputY < geometry.OutputHeight; outputY++)
             {
                 int originY = (outputY * geometry.Stride) - geometry.Padding;
-                for (int outputX = 0; outputX < geometry.OutputWidth; outputX++, row++)
+                for (int outputX = 0; outputX < geometry.OutputWidth; outputX++)
                 {
                     int originX = (outputX * geometry.Stride) - geometry.Padding;
-                    (int inside, int insideEnd) = InsideRange(originX, geometry.WindowWidth, geometry.Width);
-                    ReadOnlySpan<float> patch = columns.Slice(row * geometry.PatchSize, geometry.PatchSize);
-                    int segmentStart = 0;
+
+                    // Window columns [inside, insideEnd) fall on pixels of the row; the rest on the left/right padding.
+                    int inside = Math.Max(0, -originX);
+                    int insideEnd = Math.Min(geometry.WindowWidth, geometry.Width - originX);
                     for (int channel = 0; channel < geometry.Channels; channel++)
                     {
-                        for (int windowY = 0; windowY < geometry.WindowHeight; windowY++, segmentStart += geometry.WindowWidth)
+                        for (int windowY = 0; windowY < geometry.WindowHeight; windowY++, columnStart += geometry.WindowWidth)
                         {
                             int y = originY + windowY;
                             if (y < 0 || y >= geometry.Height || inside >= insideEnd)
                             {
+                                visitor.Padding(columnStart, geometry.WindowWidth);
                                 continue;
                             }
 
-                            Span<float> target = image.Slice((channel * planeSize) + (y * geometry.Width) + originX + inside, insideEnd - inside);
-                            TensorPrimitives.Add(target, patch.Slice(segmentStart + inside, insideEnd - inside), target);
+                            visitor.Padding(columnStart, inside);
+                            visitor.Pixels(imageStart + (channel * planeSize) + (y * geometry.Width) + originX + inside, columnStart + inside, insideEnd - inside);
+                            visitor.Padding(columnStart + insideEnd, geometry.WindowWidth - insideEnd);
                         }
                     }
                 }
             }
         }
     }
-
-    /// <summary>The window offsets [start, end) whose pixels lie inside an image row of <paramref name="imageSize"/>
-    /// when the window starts at <paramref name="origin"/> (negative inside the left padding).</summary>
-    private static (int Start, int End) InsideRange(int origin, int windowSize, int imageSize) =>
-        (Math.Max(0, -origin), Math.Min(windowSize, imageSize - origin));
 
     private static void CheckSizes(int imagesLength, int columnsLength, int batchSize, WindowGeometry geometry)
     {
@@ -103,6 +79,45 @@ internal static class ImageColumns
         {
             throw new ArgumentException(
                 $"im2col operand too small: images have {imagesLength} of {imagesNeeded}, columns {columnsLength} of {columnsNeeded} elements.");
+        }
+    }
+
+    private interface ISegmentVisitor
+    {
+        /// <summary>Column entries [columnStart, columnStart + count) correspond to image pixels from imageStart on.</summary>
+        void Pixels(int imageStart, int columnStart, int count);
+
+        /// <summary>Column entries [columnStart, columnStart + count) lie on the zero padding.</summary>
+        void Padding(int columnStart, int count);
+    }
+
+    /// <summary>im2col: copies pixels into the columns and zeros the padding.</summary>
+    private readonly ref struct Gather : ISegmentVisitor
+    {
+        public required ReadOnlySpan<float> Images { get; init; }
+
+        public required Span<float> Columns { get; init; }
+
+        public void Pixels(int imageStart, int columnStart, int count) => Images.Slice(imageStart, count).CopyTo(Columns.Slice(columnStart, count));
+
+        public void Padding(int columnStart, int count) => Columns.Slice(columnStart, count).Clear();
+    }
+
+    /// <summary>col2im: adds column entries onto their pixels and drops the padding.</summary>
+    private readonly ref struct Scatter : ISegmentVisitor
+    {
+        public required ReadOnlySpan<float> Columns { get; init; }
+
+        public required Span<float> Images { get; init; }
+
+        public void Pixels(int imageStart, int columnStart, int count)
+        {
+            Span<float> target = Images.Slice(imageStart, count);
+            TensorPrimitives.Add(target, Columns.Slice(columnStart, count), target);
+        }
+
+        public void Padding(int columnStart, int count)
+        {
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace ConvNet.Core.Kernels;
 
 /// <summary>
@@ -11,41 +13,8 @@ internal static class Pool
     public static void MaxForward(ReadOnlySpan<float> input, Span<float> output, Span<int> maxIndices, int planeCount, WindowGeometry geometry)
     {
         CheckSizes(input.Length, output.Length, planeCount, geometry);
-        bool keepIndices = !maxIndices.IsEmpty;
-        int planeSize = geometry.Height * geometry.Width;
-        int outputIndex = 0;
-        for (int plane = 0; plane < planeCount; plane++)
-        {
-            int planeStart = plane * planeSize;
-            for (int outputY = 0; outputY < geometry.OutputHeight; outputY++)
-            {
-                for (int outputX = 0; outputX < geometry.OutputWidth; outputX++, outputIndex++)
-                {
-                    int windowStart = planeStart + (outputY * geometry.Stride * geometry.Width) + (outputX * geometry.Stride);
-                    int bestIndex = windowStart;
-                    float best = input[windowStart];
-                    for (int windowY = 0; windowY < geometry.WindowHeight; windowY++)
-                    {
-                        int rowStart = windowStart + (windowY * geometry.Width);
-                        for (int windowX = 0; windowX < geometry.WindowWidth; windowX++)
-                        {
-                            float value = input[rowStart + windowX];
-                            if (value > best)
-                            {
-                                best = value;
-                                bestIndex = rowStart + windowX;
-                            }
-                        }
-                    }
-
-                    output[outputIndex] = best;
-                    if (keepIndices)
-                    {
-                        maxIndices[outputIndex] = bestIndex;
-                    }
-                }
-            }
-        }
+        var visitor = new Max { Input = input, Output = output, MaxIndices = maxIndices, Geometry = geometry };
+        Walk(ref visitor, planeCount, geometry);
     }
 
     /// <summary>Overwrites <paramref name="inputGradient"/>: each output gradient goes to its window's recorded maximum.</summary>
@@ -63,31 +32,8 @@ internal static class Pool
     public static void AverageForward(ReadOnlySpan<float> input, Span<float> output, int planeCount, WindowGeometry geometry)
     {
         CheckSizes(input.Length, output.Length, planeCount, geometry);
-        int planeSize = geometry.Height * geometry.Width;
-        float scale = 1f / (geometry.WindowHeight * geometry.WindowWidth);
-        int outputIndex = 0;
-        for (int plane = 0; plane < planeCount; plane++)
-        {
-            int planeStart = plane * planeSize;
-            for (int outputY = 0; outputY < geometry.OutputHeight; outputY++)
-            {
-                for (int outputX = 0; outputX < geometry.OutputWidth; outputX++, outputIndex++)
-                {
-                    int windowStart = planeStart + (outputY * geometry.Stride * geometry.Width) + (outputX * geometry.Stride);
-                    float sum = 0f;
-                    for (int windowY = 0; windowY < geometry.WindowHeight; windowY++)
-                    {
-                        int rowStart = windowStart + (windowY * geometry.Width);
-                        for (int windowX = 0; windowX < geometry.WindowWidth; windowX++)
-                        {
-                            sum += input[rowStart + windowX];
-                        }
-                    }
-
-                    output[outputIndex] = sum * scale;
-                }
-            }
-        }
+        var visitor = new Mean { Input = input, Output = output, Geometry = geometry };
+        Walk(ref visitor, planeCount, geometry);
     }
 
     /// <summary>Overwrites <paramref name="inputGradient"/>: each output gradient is shared equally by its window.</summary>
@@ -95,26 +41,24 @@ internal static class Pool
     {
         CheckSizes(inputGradient.Length, outputGradient.Length, planeCount, geometry);
         inputGradient.Clear();
+        var visitor = new ShareMean { OutputGradient = outputGradient, InputGradient = inputGradient, Geometry = geometry };
+        Walk(ref visitor, planeCount, geometry);
+    }
+
+    /// <summary>Calls the visitor once per window with the output index and the input index of the window's top-left pixel.</summary>
+    private static void Walk<TVisitor>(ref TVisitor visitor, int planeCount, WindowGeometry geometry)
+        where TVisitor : IWindowVisitor, allows ref struct
+    {
         int planeSize = geometry.Height * geometry.Width;
-        float scale = 1f / (geometry.WindowHeight * geometry.WindowWidth);
         int outputIndex = 0;
         for (int plane = 0; plane < planeCount; plane++)
         {
-            int planeStart = plane * planeSize;
             for (int outputY = 0; outputY < geometry.OutputHeight; outputY++)
             {
+                int rowStart = (plane * planeSize) + (outputY * geometry.Stride * geometry.Width);
                 for (int outputX = 0; outputX < geometry.OutputWidth; outputX++, outputIndex++)
                 {
-                    int windowStart = planeStart + (outputY * geometry.Stride * geometry.Width) + (outputX * geometry.Stride);
-                    float share = outputGradient[outputIndex] * scale;
-                    for (int windowY = 0; windowY < geometry.WindowHeight; windowY++)
-                    {
-                        int rowStart = windowStart + (windowY * geometry.Width);
-                        for (int windowX = 0; windowX < geometry.WindowWidth; windowX++)
-                        {
-                            inputGradient[rowStart + windowX] += share;
-                        }
-                    }
+                    visitor.Window(outputIndex, rowStart + (outputX * geometry.Stride));
                 }
             }
         }
@@ -129,6 +73,85 @@ internal static class Pool
         {
             throw new ArgumentException(
                 $"Pooling operand mismatch: input has {inputLength} of {inputNeeded}, output {outputLength} of {outputNeeded} elements, padding {geometry.Padding} (must be 0).");
+        }
+    }
+
+    private interface IWindowVisitor
+    {
+        void Window(int outputIndex, int windowStart);
+    }
+
+    private readonly ref struct Max : IWindowVisitor
+    {
+        public required ReadOnlySpan<float> Input { get; init; }
+
+        public required Span<float> Output { get; init; }
+
+        public required Span<int> MaxIndices { get; init; }
+
+        public required WindowGeometry Geometry { get; init; }
+
+        public void Window(int outputIndex, int windowStart)
+        {
+            int bestIndex = windowStart;
+            for (int windowY = 0; windowY < Geometry.WindowHeight; windowY++)
+            {
+                int rowStart = windowStart + (windowY * Geometry.Width);
+                for (int index = rowStart; index < rowStart + Geometry.WindowWidth; index++)
+                {
+                    // Strictly greater keeps the first maximum.
+                    if (Input[index] > Input[bestIndex])
+                    {
+                        bestIndex = index;
+                    }
+                }
+            }
+
+            Output[outputIndex] = Input[bestIndex];
+            if (!MaxIndices.IsEmpty)
+            {
+                MaxIndices[outputIndex] = bestIndex;
+            }
+        }
+    }
+
+    private readonly ref struct Mean : IWindowVisitor
+    {
+        public required ReadOnlySpan<float> Input { get; init; }
+
+        public required Span<float> Output { get; init; }
+
+        public required WindowGeometry Geometry { get; init; }
+
+        public void Window(int outputIndex, int windowStart)
+        {
+            float sum = 0f;
+            for (int windowY = 0; windowY < Geometry.WindowHeight; windowY++)
+            {
+                sum += TensorPrimitives.Sum(Input.Slice(windowStart + (windowY * Geometry.Width), Geometry.WindowWidth));
+            }
+
+            Output[outputIndex] = sum / (Geometry.WindowHeight * Geometry.WindowWidth);
+        }
+    }
+
+    private readonly ref struct ShareMean : IWindowVisitor
+    {
+        public required ReadOnlySpan<float> OutputGradient { get; init; }
+
+        public required Span<float> InputGradient { get; init; }
+
+        public required WindowGeometry Geometry { get; init; }
+
+        public void Window(int outputIndex, int windowStart)
+        {
+            float share = OutputGradient[outputIndex] / (Geometry.WindowHeight * Geometry.WindowWidth);
+            for (int windowY = 0; windowY < Geometry.WindowHeight; windowY++)
+            {
+                // Overlapping windows (stride < window) share pixels, so add rather than assign.
+                Span<float> row = InputGradient.Slice(windowStart + (windowY * Geometry.Width), Geometry.WindowWidth);
+                TensorPrimitives.Add(row, share, row);
+            }
         }
     }
 }

@@ -64,7 +64,7 @@ public sealed class Affine : ILayer
     {
         ArgumentNullException.ThrowIfNull(input);
         TensorShape outputShape = OutputShape(input.Shape, nameof(input));
-        Tensor output = training ? Buffers.Reuse(ref _output, outputShape) : new Tensor(outputShape);
+        Tensor output = training ? LayerGuard.Reuse(ref _output, outputShape) : new Tensor(outputShape);
         Gemm.Multiply(input.ReadOnlySpan, Weight.Value.ReadOnlySpan, output.Span, outputShape[0], InputSize, OutputSize);
         ReadOnlySpan<float> bias = Bias.Value.ReadOnlySpan;
         for (int item = 0; item < outputShape[0]; item++)
@@ -75,7 +75,7 @@ public sealed class Affine : ILayer
 
         if (training)
         {
-            input.ReadOnlySpan.CopyTo(Buffers.Reuse(ref _input, input.Shape).Span);
+            input.ReadOnlySpan.CopyTo(LayerGuard.Reuse(ref _input, input.Shape).Span);
         }
 
         return output;
@@ -84,7 +84,7 @@ public sealed class Affine : ILayer
     /// <inheritdoc />
     public Tensor Backward(Tensor outputGradient)
     {
-        BackwardGuard.Check(Name, _output, outputGradient);
+        LayerGuard.CheckOutputGradient(Name, _output?.Shape, outputGradient);
         Tensor input = _input!; // Set by the same training-mode Forward that set _output.
         int batchSize = outputGradient.Shape[0];
         ReadOnlySpan<float> gradient = outputGradient.ReadOnlySpan;
@@ -98,7 +98,7 @@ public sealed class Affine : ILayer
             TensorPrimitives.Add(biasGradient, gradient.Slice(item * OutputSize, OutputSize), biasGradient);
         }
 
-        Tensor inputGradient = Buffers.Reuse(ref _inputGradient, input.Shape);
+        Tensor inputGradient = LayerGuard.Reuse(ref _inputGradient, input.Shape);
         Gemm.MultiplyTransposedB(gradient, Weight.Value.ReadOnlySpan, inputGradient.Span, batchSize, OutputSize, InputSize);
         return inputGradient;
     }

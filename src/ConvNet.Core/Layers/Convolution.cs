@@ -97,9 +97,9 @@ public sealed class Convolution : ILayer
         int batchSize = input.Shape[0];
         WindowGeometry geometry = GeometryFor(input.Shape);
         int rows = batchSize * geometry.OutputPositions;
-        float[] columns = training ? Buffers.Reuse(ref _columns, rows * geometry.PatchSize) : new float[rows * geometry.PatchSize];
-        float[] outputPositions = training ? Buffers.Reuse(ref _outputPositions, rows * FilterCount) : new float[rows * FilterCount];
-        Tensor output = training ? Buffers.Reuse(ref _output, outputShape) : new Tensor(outputShape);
+        float[] columns = training ? LayerGuard.Reuse(ref _columns, rows * geometry.PatchSize) : new float[rows * geometry.PatchSize];
+        float[] outputPositions = training ? LayerGuard.Reuse(ref _outputPositions, rows * FilterCount) : new float[rows * FilterCount];
+        Tensor output = training ? LayerGuard.Reuse(ref _output, outputShape) : new Tensor(outputShape);
 
         ImageColumns.Im2Col(input.ReadOnlySpan, columns, batchSize, geometry);
         Gemm.MultiplyTransposedB(columns, Weight.Value.ReadOnlySpan, outputPositions, rows, geometry.PatchSize, FilterCount);
@@ -116,21 +116,21 @@ public sealed class Convolution : ILayer
     /// <inheritdoc />
     public Tensor Backward(Tensor outputGradient)
     {
-        BackwardGuard.Check(Name, _output, outputGradient);
+        LayerGuard.CheckOutputGradient(Name, _output?.Shape, outputGradient);
         WindowGeometry geometry = _trainingGeometry;
         int batchSize = outputGradient.Shape[0];
         int rows = batchSize * geometry.OutputPositions;
-        float[] gradientPositions = Buffers.Reuse(ref _outputGradientPositions, rows * FilterCount);
+        float[] gradientPositions = LayerGuard.Reuse(ref _outputGradientPositions, rows * FilterCount);
         ChannelLayout.ChannelsToPositions(outputGradient.ReadOnlySpan, gradientPositions, batchSize, FilterCount, geometry.OutputPositions);
 
         // dBias[f] = Σ over batch and positions of dOut[n, f, ·]; dWeight = dOutᵀ · columns.
         SumPlanesPerChannel(outputGradient.ReadOnlySpan, Bias.Gradient.Span, batchSize, geometry.OutputPositions);
         Gemm.MultiplyTransposedA(gradientPositions, _columns, Weight.Gradient.Span, FilterCount, rows, geometry.PatchSize);
 
-        Tensor inputGradient = Buffers.Reuse(ref _inputGradient, new TensorShape(batchSize, InputChannels, geometry.Height, geometry.Width));
+        Tensor inputGradient = LayerGuard.Reuse(ref _inputGradient, new TensorShape(batchSize, InputChannels, geometry.Height, geometry.Width));
         if (ComputesInputGradient)
         {
-            float[] columnsGradient = Buffers.Reuse(ref _columnsGradient, rows * geometry.PatchSize);
+            float[] columnsGradient = LayerGuard.Reuse(ref _columnsGradient, rows * geometry.PatchSize);
             Gemm.Multiply(gradientPositions, Weight.Value.ReadOnlySpan, columnsGradient, rows, FilterCount, geometry.PatchSize);
             ImageColumns.Col2Im(columnsGradient, inputGradient.Span, batchSize, geometry);
         }

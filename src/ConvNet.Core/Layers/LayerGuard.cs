@@ -39,4 +39,18 @@ internal static class LayerGuard
 
         return buffer;
     }
+
+    /// <summary>
+    /// Returns <paramref name="buffer"/> when it already has <paramref name="length"/> elements, else replaces it with a
+    /// new array: the workspace counterpart of <see cref="Reuse(ref Tensor?, TensorShape)"/>.
+    /// </summary>
+    public static T[] Reuse<T>(ref T[]? buffer, int length)
+    {
+        if (buffer is null || buffer.Length != length)
+        {
+            buffer = new T[length];
+        }
+
+        return buffer;
+    }
 }

@@ -68,10 +68,10 @@ public sealed class Pooling : ILayer
         TensorShape outputShape = OutputShape(input.Shape, nameof(input));
         WindowGeometry geometry = GeometryFor(input.Shape);
         int planeCount = input.Shape[0] * input.Shape[1];
-        Tensor output = training ? Buffers.Reuse(ref _output, outputShape) : new Tensor(outputShape);
+        Tensor output = training ? LayerGuard.Reuse(ref _output, outputShape) : new Tensor(outputShape);
         if (Mode == PoolingMode.Max)
         {
-            Span<int> maxIndices = training ? Buffers.Reuse(ref _maxIndices, output.Length) : [];
+            Span<int> maxIndices = training ? LayerGuard.Reuse(ref _maxIndices, output.Length) : [];
             Pool.MaxForward(input.ReadOnlySpan, output.Span, maxIndices, planeCount, geometry);
         }
         else
@@ -90,9 +90,9 @@ public sealed class Pooling : ILayer
     /// <inheritdoc />
     public Tensor Backward(Tensor outputGradient)
     {
-        BackwardGuard.Check(Name, _output, outputGradient);
+        LayerGuard.CheckOutputGradient(Name, _output?.Shape, outputGradient);
         TensorShape outputShape = outputGradient.Shape;
-        Tensor inputGradient = Buffers.Reuse(
+        Tensor inputGradient = LayerGuard.Reuse(
             ref _inputGradient, new TensorShape(outputShape[0], outputShape[1], _trainingGeometry.Height, _trainingGeometry.Width));
         if (Mode == PoolingMode.Max)
         {

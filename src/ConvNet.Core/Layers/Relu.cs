@@ -1,57 +1,23 @@
 using ConvNet.Core.Kernels;
-using ConvNet.Core.Tensors;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace ConvNet.Core.Layers;
 
 /// <summary>The rectified linear unit max(x, 0), element-wise; any input shape, output shaped like the input.</summary>
-/// <remarks>Training-mode calls reuse their buffers while the input shape stays the same; inference-mode Forward
-/// allocates its own.</remarks>
-public sealed class Relu : ILayer
+/// <remarks>Backward passes the gradient where the output is positive, which is exactly where the input was (the seed's
+/// mask <c>x &lt;= 0</c>), so it needs only the output. Training-mode calls reuse their buffers while the input shape
+/// stays the same; inference-mode Forward allocates its own.</remarks>
+public sealed class Relu : ElementwiseActivation
 {
-    private Tensor? _output;
-    private Tensor? _inputGradient;
-
     /// <summary>Creates a ReLU layer.</summary>
     /// <param name="name">The layer's name, such as <c>relu1</c>.</param>
     public Relu(string name)
+        : base(name)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        Name = name;
     }
 
-    /// <inheritdoc />
-    public string Name { get; }
+    private protected override void Activate(ReadOnlySpan<float> input, Span<float> output) => TensorPrimitives.Max(input, 0f, output);
 
-    /// <inheritdoc />
-    public IReadOnlyList<Parameter> Parameters => [];
-
-    /// <inheritdoc />
-    public TensorShape GetOutputShape(TensorShape inputShape)
-    {
-        if (inputShape.Rank == 0)
-        {
-            throw new ArgumentException($"Layer '{Name}' needs a shape of rank 1 to 4; got the empty (default) shape.", nameof(inputShape));
-        }
-
-        return inputShape;
-    }
-
-    /// <inheritdoc />
-    public Tensor Forward(Tensor input, bool training)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        Tensor output = training ? Buffers.Reuse(ref _output, input.Shape) : new Tensor(input.Shape);
-        TensorPrimitives.Max(input.ReadOnlySpan, 0f, output.Span);
-        return output;
-    }
-
-    /// <inheritdoc />
-    public Tensor Backward(Tensor outputGradient)
-    {
-        BackwardGuard.Check(Name, _output, outputGradient);
-        Tensor inputGradient = Buffers.Reuse(ref _inputGradient, outputGradient.Shape);
-        Activations.ReluBackward(_output.ReadOnlySpan, outputGradient.ReadOnlySpan, inputGradient.Span);
-        return inputGradient;
-    }
+    private protected override void Differentiate(ReadOnlySpan<float> output, ReadOnlySpan<float> outputGradient, Span<float> inputGradient) =>
+        Activations.ReluBackward(output, outputGradient, inputGradient);
 }

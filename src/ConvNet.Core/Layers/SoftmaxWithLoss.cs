@@ -31,8 +31,8 @@ public sealed class SoftmaxWithLoss : ILossLayer
     public float Forward(Tensor scores, ReadOnlySpan<int> labels)
     {
         ValidateLabels(scores, labels, nameof(labels));
-        Tensor probabilities = Buffers.Reuse(ref _probabilities, scores.Shape);
-        labels.CopyTo(Buffers.Reuse(ref _labels, labels.Length));
+        Tensor probabilities = LayerGuard.Reuse(ref _probabilities, scores.Shape);
+        labels.CopyTo(LayerGuard.Reuse(ref _labels, labels.Length));
         _lastForwardUsedLabels = true;
         return (float)Softmax.ForwardWithLabels(scores.ReadOnlySpan, probabilities.Span, labels, scores.Shape[1]);
     }
@@ -50,8 +50,8 @@ public sealed class SoftmaxWithLoss : ILossLayer
                 nameof(targets));
         }
 
-        Tensor probabilities = Buffers.Reuse(ref _probabilities, scores.Shape);
-        Tensor kept = Buffers.Reuse(ref _targets, targets.Shape);
+        Tensor probabilities = LayerGuard.Reuse(ref _probabilities, scores.Shape);
+        Tensor kept = LayerGuard.Reuse(ref _targets, targets.Shape);
         targets.ReadOnlySpan.CopyTo(kept.Span);
         _lastForwardUsedLabels = false;
         return (float)Softmax.ForwardWithTargets(scores.ReadOnlySpan, probabilities.Span, kept.ReadOnlySpan, scores.Shape[0], scores.Shape[1]);
@@ -67,7 +67,7 @@ public sealed class SoftmaxWithLoss : ILossLayer
 
         int batchSize = _probabilities.Shape[0];
         int classes = _probabilities.Shape[1];
-        Tensor gradient = Buffers.Reuse(ref _scoresGradient, _probabilities.Shape);
+        Tensor gradient = LayerGuard.Reuse(ref _scoresGradient, _probabilities.Shape);
         Span<float> values = gradient.Span;
         if (_lastForwardUsedLabels)
         {

@@ -55,7 +55,7 @@ public class LayerContractTests
         Tensor output = layer.Forward(input, training: false);
 
         FluentActions.Invoking(() => layer.Backward(new Tensor(output.Shape)))
-            .Should().Throw<InvalidOperationException>().WithMessage($"*'{layer.Name}'*before a training-mode Forward*");
+            .Should().Throw<InvalidOperationException>().WithMessage($"*'{layer.Name}'*training-mode Forward*");
     }
 
     [Theory]

@@ -85,6 +85,21 @@ public class SimpleConvNetTests
     }
 
     [Fact]
+    public void A_steady_state_training_step_allocates_nothing()
+    {
+        var network = new SimpleConvNet(GradientCheckOptions, seed: 12);
+        Tensor input = TestTensors.Uniform(new Random(12), 4, 1, 10, 10);
+        int[] labels = [1, 2, 3, 4];
+        network.ComputeGradients(input, labels);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        network.ComputeGradients(input, labels);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        allocated.Should().Be(0, "training-mode layers reuse their buffers while the batch size stays the same");
+    }
+
+    [Fact]
     public void Loss_of_an_untrained_network_is_near_log_of_the_class_count()
     {
         var network = new SimpleConvNet(GradientCheckOptions, seed: 8);

@@ -30,6 +30,7 @@ internal sealed class TrainCommand : ICommand
         new("batch-size", "N", "images per mini-batch (default 100)"),
         new("optimizer", "NAME", $"{string.Join(", ", OptimizerFactory.Names)} (default adam)"),
         new("lr", "RATE", "learning rate (default 0.001 for adam, else 0.01)"),
+        new("schedule", "NAME", "cosine (decay the rate to 0 over the run) or constant, as in the seed (default cosine)"),
         new("train-size", "N", "train on the first N training images (default all 60000)"),
         new("test-size", "N", "test on the first N test images (default all 10000)"),
         new("seed", "N", "seed of the weights and the shuffles (default 1)"),
@@ -44,6 +45,7 @@ internal sealed class TrainCommand : ICommand
         int batchSize = commandLine.GetInt("batch-size", 100, minimum: 1);
         string optimizerName = commandLine.GetChoice("optimizer", "adam", OptimizerFactory.Names);
         float learningRate = commandLine.GetPositiveFloat("lr", optimizerName == "adam" ? 0.001f : 0.01f);
+        string schedule = commandLine.GetChoice("schedule", "cosine", ["cosine", "constant"]);
         int seed = commandLine.GetInt("seed", 1, minimum: 0);
         string outputFolder = commandLine.GetString("output", RunFiles.DefaultFolder)!;
 
@@ -59,11 +61,12 @@ internal sealed class TrainCommand : ICommand
             Iterations = iterations,
             BatchSize = batchSize,
             Seed = seed,
+            Schedule = schedule == "cosine" ? new CosineSchedule() : null,
             TrainEvaluationSize = Math.Min(train.Count, TrainEvaluationSize),
         });
 
         AnsiConsole.MarkupLineInterpolated(
-            $"Training [bold]SimpleConvNet[/] with {optimizerName} (lr {learningRate}), batch {batchSize}, on {train.Count} images; testing on {test.Count}.");
+            $"Training [bold]SimpleConvNet[/] with {optimizerName} (lr {learningRate}, {schedule}), batch {batchSize}, on {train.Count} images; testing on {test.Count}.");
         TrainingHistory history = TrainingProgressView.Run(trainer, train, test, cancellation);
 
         Directory.CreateDirectory(outputFolder);

@@ -50,15 +50,17 @@ internal static class Pool
         where TVisitor : IWindowVisitor, allows ref struct
     {
         int planeSize = geometry.Height * geometry.Width;
+        int outputHeight = geometry.OutputHeight, outputWidth = geometry.OutputWidth;
+        int rowStep = geometry.Stride * geometry.Width, columnStep = geometry.Stride;
         int outputIndex = 0;
         for (int plane = 0; plane < planeCount; plane++)
         {
-            for (int outputY = 0; outputY < geometry.OutputHeight; outputY++)
+            for (int outputY = 0; outputY < outputHeight; outputY++)
             {
-                int rowStart = (plane * planeSize) + (outputY * geometry.Stride * geometry.Width);
-                for (int outputX = 0; outputX < geometry.OutputWidth; outputX++, outputIndex++)
+                int rowStart = (plane * planeSize) + (outputY * rowStep);
+                for (int outputX = 0; outputX < outputWidth; outputX++, outputIndex++)
                 {
-                    visitor.Window(outputIndex, rowStart + (outputX * geometry.Stride));
+                    visitor.Window(outputIndex, rowStart + (outputX * columnStep));
                 }
             }
         }
@@ -93,21 +95,24 @@ internal static class Pool
 
         public void Window(int outputIndex, int windowStart)
         {
+            ReadOnlySpan<float> input = Input;
+            int width = Geometry.Width, windowWidth = Geometry.WindowWidth, windowEnd = windowStart + (Geometry.WindowHeight * width);
             int bestIndex = windowStart;
-            for (int windowY = 0; windowY < Geometry.WindowHeight; windowY++)
+            float best = input[windowStart];
+            for (int rowStart = windowStart; rowStart < windowEnd; rowStart += width)
             {
-                int rowStart = windowStart + (windowY * Geometry.Width);
-                for (int index = rowStart; index < rowStart + Geometry.WindowWidth; index++)
+                for (int index = rowStart; index < rowStart + windowWidth; index++)
                 {
                     // Strictly greater keeps the first maximum.
-                    if (Input[index] > Input[bestIndex])
+                    if (input[index] > best)
                     {
+                        best = input[index];
                         bestIndex = index;
                     }
                 }
             }
 
-            Output[outputIndex] = Input[bestIndex];
+            Output[outputIndex] = best;
             if (!MaxIndices.IsEmpty)
             {
                 MaxIndices[outputIndex] = bestIndex;

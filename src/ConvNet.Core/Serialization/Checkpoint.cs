@@ -31,6 +31,7 @@ public static class Checkpoint
     /// <param name="path">The file to write (conventionally <c>.safetensors</c>); its folder must exist.</param>
     /// <param name="metadata">Extra string pairs to store, such as the network options as JSON; may be null.</param>
     /// <exception cref="ArgumentException"><paramref name="metadata"/> uses the reserved <see cref="VersionKey"/>.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
     public static void Save(INetwork network, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -50,8 +51,13 @@ public static class Checkpoint
         var tensors = NetworkTensors.Collect(network);
 
         string fullPath = Path.GetFullPath(path);
-        string temporaryPath = Path.Combine(
-            Path.GetDirectoryName(fullPath) ?? ".", $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        string folder = Path.GetDirectoryName(fullPath) ?? ".";
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"Cannot save checkpoint '{path}': the folder '{folder}' does not exist.");
+        }
+
+        string temporaryPath = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
             using (var stream = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))

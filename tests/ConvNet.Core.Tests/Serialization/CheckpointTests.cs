@@ -105,6 +105,14 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Save_into_a_missing_folder_names_the_folder()
+    {
+        string folder = PathOf("missing");
+        FluentActions.Invoking(() => Checkpoint.Save(TrainedLookingNetwork(), Path.Combine(folder, "m.safetensors")))
+            .Should().Throw<DirectoryNotFoundException>().WithMessage($"*'{folder}' does not exist*");
+    }
+
+    [Fact]
     public void Save_rejects_the_reserved_version_key()
     {
         FluentActions.Invoking(() => Checkpoint.Save(

@@ -60,9 +60,12 @@ internal static class ImageColumns
                                 continue;
                             }
 
-                            visitor.Padding(columnStart, inside);
                             visitor.Pixels(imageStart + (channel * planeSize) + (y * geometry.Width) + originX + inside, columnStart + inside, insideEnd - inside);
-                            visitor.Padding(columnStart + insideEnd, geometry.WindowWidth - insideEnd);
+                            if (inside > 0 || insideEnd < geometry.WindowWidth)
+                            {
+                                visitor.Padding(columnStart, inside);
+                                visitor.Padding(columnStart + insideEnd, geometry.WindowWidth - insideEnd);
+                            }
                         }
                     }
                 }

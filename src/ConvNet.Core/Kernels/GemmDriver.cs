@@ -51,7 +51,7 @@ internal static unsafe class GemmDriver<TVector, TLanes>
             return;
         }
 
-        int threads = WorkerPool.ThreadCount;
+        int threads = WorkerPool.AvailableThreads;
         bool parallel = threads > 1 && (long)m * n * k >= ParallelMultiplyAdds;
         int tiles = CeilDiv(m, PanelRows) * CeilDiv(n, PanelColumns);
         if (parallel && tiles < 4 * threads && k >= 2 * BlockDepth)
@@ -124,7 +124,8 @@ internal static unsafe class GemmDriver<TVector, TLanes>
         int depth = block.Depth;
         int panelColumns = PanelColumns;
 
-        float* packedA = GemmScratch.ForPackedA.Ensure(RoundUp(block.RowBlock, PanelRows) * BlockDepth);
+        // Always the largest block, so a thread never regrows it in steady state whatever shares it is handed.
+        float* packedA = GemmScratch.ForPackedA.Ensure(RoundUp(BlockRows, PanelRows) * BlockDepth);
         GemmPacking<TVector, TLanes>.PackA(block.A, firstRow, rows, block.FirstDepth, depth, packedA);
         for (int panel = firstPanel; panel < endPanel; panel++)
         {

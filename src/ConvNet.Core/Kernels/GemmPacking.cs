@@ -101,7 +101,10 @@ internal static unsafe class GemmPacking<TVector, TLanes>
 
         for (int p = 0; p < depth; p++)
         {
-            new Span<float>(panel + (p * PanelRows) + rows, PanelRows - rows).Clear();
+            for (int row = rows; row < PanelRows; row++)
+            {
+                panel[(p * PanelRows) + row] = 0;
+            }
         }
     }
 
@@ -134,6 +137,16 @@ internal static unsafe class GemmPacking<TVector, TLanes>
     private static void PackColumnsOfStrided(float* source, int rowStride, int columnStride, int columns, int depth, float* panel)
     {
         int width = PanelColumns;
+        if (columns < width)
+        {
+            // Zero whole panel rows first (two stores each) rather than clearing each row's short tail.
+            for (int p = 0; p < depth; p++)
+            {
+                TLanes.Store(panel + (p * width), TLanes.Zero);
+                TLanes.Store(panel + (p * width) + TLanes.Count, TLanes.Zero);
+            }
+        }
+
         for (int column = 0; column < columns; column++)
         {
             float* sourceColumn = source + ((long)column * columnStride);
@@ -141,14 +154,6 @@ internal static unsafe class GemmPacking<TVector, TLanes>
             for (int p = 0; p < depth; p++)
             {
                 target[p * width] = sourceColumn[(long)p * rowStride];
-            }
-        }
-
-        if (columns < width)
-        {
-            for (int p = 0; p < depth; p++)
-            {
-                new Span<float>(panel + (p * width) + columns, width - columns).Clear();
             }
         }
     }

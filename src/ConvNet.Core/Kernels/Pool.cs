@@ -17,17 +17,6 @@ internal static class Pool
         Walk(ref visitor, planeCount, geometry);
     }
 
-    /// <summary>Overwrites <paramref name="inputGradient"/>: each output gradient goes to its window's recorded maximum.</summary>
-    public static void MaxBackward(ReadOnlySpan<float> outputGradient, ReadOnlySpan<int> maxIndices, Span<float> inputGradient)
-    {
-        inputGradient.Clear();
-        for (int i = 0; i < outputGradient.Length; i++)
-        {
-            // Overlapping windows (stride < window) can pick the same input twice, so accumulate.
-            inputGradient[maxIndices[i]] += outputGradient[i];
-        }
-    }
-
     /// <summary>Writes each window's mean.</summary>
     public static void AverageForward(ReadOnlySpan<float> input, Span<float> output, int planeCount, WindowGeometry geometry)
     {

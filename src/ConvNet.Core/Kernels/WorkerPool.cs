@@ -22,6 +22,7 @@ internal static unsafe class WorkerPool
     private static readonly Lock StartLock = new();
     private static SemaphoreSlim[]? _wakeSignals;
     private static int[]? _sleeping;
+    private static long[]? _allocatedBytes;
 
     private static int _busy;
     private static int _generation;
@@ -32,20 +33,43 @@ internal static unsafe class WorkerPool
     private static int _completed;
     private static Exception? _failure;
 
+    [ThreadStatic]
+    private static bool t_insideLoop;
+
     /// <summary>Threads a loop can use: the workers plus the caller.</summary>
     public static int ThreadCount => WorkerCount + 1;
+
+    /// <summary>
+    /// Threads a loop started on this thread would get: <see cref="ThreadCount"/>, or 1 inside a loop body, where a
+    /// nested loop runs on its own thread (so kernels called per item can skip their multi-thread set-up).
+    /// </summary>
+    public static int AvailableThreads => t_insideLoop ? 1 : ThreadCount;
+
+    /// <summary>
+    /// Managed bytes the worker threads had allocated when they last finished an index (for tests that check the
+    /// kernels allocate nothing; a process-wide counter would also count the test host's own threads).
+    /// </summary>
+    public static long WorkerAllocatedBytes
+    {
+        get
+        {
+            long sum = 0;
+            for (int worker = 0; _allocatedBytes is not null && worker < _allocatedBytes.Length; worker++)
+            {
+                sum += Volatile.Read(ref _allocatedBytes[worker]);
+            }
+
+            return sum;
+        }
+    }
 
     /// <summary>Runs <paramref name="body"/>(<paramref name="context"/>, i) for every i in [0, count) and returns when all are done.</summary>
     /// <remarks><paramref name="context"/> must stay valid until the call returns (a pointer to a local is fine).</remarks>
     public static void Run(delegate*<void*, int, void> body, void* context, int count)
     {
-        if (count <= 1 || WorkerCount == 0 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        if (count <= 1 || WorkerCount == 0 || t_insideLoop || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
-            for (int index = 0; index < count; index++)
-            {
-                body(context, index);
-            }
-
+            RunInline(body, context, count);
             return;
         }
 
@@ -61,7 +85,7 @@ internal static unsafe class WorkerPool
             int generation = ++_generation;
             Volatile.Write(ref _claimState, (long)generation << 32);
             WakeSleepingWorkers();
-            RunClaimedIndices(generation);
+            RunClaimedIndices(generation, worker: -1);
 
             var spinner = default(SpinWait);
             while (Volatile.Read(ref _completed) < count)
@@ -82,7 +106,24 @@ internal static unsafe class WorkerPool
         }
     }
 
-    private static void RunClaimedIndices(int generation)
+    private static void RunInline(delegate*<void*, int, void> body, void* context, int count)
+    {
+        bool wasInsideLoop = t_insideLoop;
+        t_insideLoop = true;
+        try
+        {
+            for (int index = 0; index < count; index++)
+            {
+                body(context, index);
+            }
+        }
+        finally
+        {
+            t_insideLoop = wasInsideLoop;
+        }
+    }
+
+    private static void RunClaimedIndices(int generation, int worker)
     {
         while (true)
         {
@@ -105,6 +146,7 @@ internal static unsafe class WorkerPool
                 continue;
             }
 
+            t_insideLoop = true;
             try
             {
                 body(context, index);
@@ -114,6 +156,15 @@ internal static unsafe class WorkerPool
 #pragma warning restore CA1031
             {
                 Interlocked.CompareExchange(ref _failure, exception, null);
+            }
+            finally
+            {
+                t_insideLoop = false;
+            }
+
+            if (worker >= 0)
+            {
+                Volatile.Write(ref _allocatedBytes![worker], GC.GetAllocatedBytesForCurrentThread());
             }
 
             Interlocked.Increment(ref _completed);
@@ -136,6 +187,7 @@ internal static unsafe class WorkerPool
 
             var signals = new SemaphoreSlim[WorkerCount];
             _sleeping = new int[WorkerCount];
+            _allocatedBytes = new long[WorkerCount];
             for (int worker = 0; worker < WorkerCount; worker++)
             {
                 signals[worker] = new SemaphoreSlim(0);
@@ -174,7 +226,7 @@ internal static unsafe class WorkerPool
             if (generation != seenGeneration)
             {
                 seenGeneration = generation;
-                RunClaimedIndices(generation);
+                RunClaimedIndices(generation, worker);
                 idleRounds = 0;
                 continue;
             }

@@ -1,6 +1,5 @@
 using ConvNet.Core.Kernels;
 using ConvNet.Core.Tensors;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace ConvNet.Core.Layers;
 
@@ -18,10 +17,7 @@ public sealed class Convolution : ILayer
 {
     private readonly Parameter[] _parameters;
     private WindowGeometry _trainingGeometry;
-    private float[]? _columns;
-    private float[]? _outputPositions;
-    private float[]? _outputGradientPositions;
-    private float[]? _columnsGradient;
+    private Tensor? _input;
     private Tensor? _output;
     private Tensor? _inputGradient;
 
@@ -94,19 +90,14 @@ public sealed class Convolution : ILayer
     {
         ArgumentNullException.ThrowIfNull(input);
         TensorShape outputShape = OutputShape(input.Shape, nameof(input));
-        int batchSize = input.Shape[0];
         WindowGeometry geometry = GeometryFor(input.Shape);
-        int rows = batchSize * geometry.OutputPositions;
-        float[] columns = training ? LayerGuard.Reuse(ref _columns, rows * geometry.PatchSize) : new float[rows * geometry.PatchSize];
-        float[] outputPositions = training ? LayerGuard.Reuse(ref _outputPositions, rows * FilterCount) : new float[rows * FilterCount];
         Tensor output = training ? LayerGuard.Reuse(ref _output, outputShape) : new Tensor(outputShape);
-
-        ImageColumns.Im2Col(input.ReadOnlySpan, columns, batchSize, geometry);
-        Gemm.MultiplyTransposedB(columns, Weight.Value.ReadOnlySpan, outputPositions, rows, geometry.PatchSize, FilterCount);
-        ChannelLayout.PositionsToChannels(outputPositions, output.Span, batchSize, geometry.OutputPositions, FilterCount);
-        AddBias(output.Span, batchSize * FilterCount, geometry.OutputPositions);
+        ConvolutionKernels.Forward(input.ReadOnlySpan, Weight.Value.ReadOnlySpan, Bias.Value.ReadOnlySpan, output.Span, input.Shape[0], geometry);
         if (training)
         {
+            // Backward unrolls the input again rather than keeping a batch-sized column matrix: a copy of the
+            // images is a fraction of that size, and the caller may reuse its input tensor meanwhile.
+            input.ReadOnlySpan.CopyTo(LayerGuard.Reuse(ref _input, input.Shape).Span);
             _trainingGeometry = geometry;
         }
 
@@ -117,47 +108,18 @@ public sealed class Convolution : ILayer
     public Tensor Backward(Tensor outputGradient)
     {
         LayerGuard.CheckOutputGradient(Name, _output?.Shape, outputGradient);
+        Tensor input = _input!; // Set by the same training-mode Forward that set _output.
         WindowGeometry geometry = _trainingGeometry;
         int batchSize = outputGradient.Shape[0];
-        int rows = batchSize * geometry.OutputPositions;
-        float[] gradientPositions = LayerGuard.Reuse(ref _outputGradientPositions, rows * FilterCount);
-        ChannelLayout.ChannelsToPositions(outputGradient.ReadOnlySpan, gradientPositions, batchSize, FilterCount, geometry.OutputPositions);
-
-        // dBias[f] = Σ over batch and positions of dOut[n, f, ·]; dWeight = dOutᵀ · columns.
-        SumPlanesPerChannel(outputGradient.ReadOnlySpan, Bias.Gradient.Span, batchSize, geometry.OutputPositions);
-        Gemm.MultiplyTransposedA(gradientPositions, _columns, Weight.Gradient.Span, FilterCount, rows, geometry.PatchSize);
-
-        Tensor inputGradient = LayerGuard.Reuse(ref _inputGradient, new TensorShape(batchSize, InputChannels, geometry.Height, geometry.Width));
+        ConvolutionKernels.ParameterGradients(
+            input.ReadOnlySpan, outputGradient.ReadOnlySpan, Weight.Gradient.Span, Bias.Gradient.Span, batchSize, geometry);
+        Tensor inputGradient = LayerGuard.Reuse(ref _inputGradient, input.Shape);
         if (ComputesInputGradient)
         {
-            float[] columnsGradient = LayerGuard.Reuse(ref _columnsGradient, rows * geometry.PatchSize);
-            Gemm.Multiply(gradientPositions, Weight.Value.ReadOnlySpan, columnsGradient, rows, FilterCount, geometry.PatchSize);
-            ImageColumns.Col2Im(columnsGradient, inputGradient.Span, batchSize, geometry);
+            ConvolutionKernels.InputGradient(outputGradient.ReadOnlySpan, Weight.Value.ReadOnlySpan, inputGradient.Span, batchSize, FilterCount, geometry);
         }
 
         return inputGradient;
-    }
-
-    private void AddBias(Span<float> output, int planeCount, int planeSize)
-    {
-        ReadOnlySpan<float> bias = Bias.Value.ReadOnlySpan;
-        for (int plane = 0; plane < planeCount; plane++)
-        {
-            Span<float> values = output.Slice(plane * planeSize, planeSize);
-            TensorPrimitives.Add(values, bias[plane % FilterCount], values);
-        }
-    }
-
-    private void SumPlanesPerChannel(ReadOnlySpan<float> gradient, Span<float> sums, int batchSize, int planeSize)
-    {
-        sums.Clear();
-        for (int item = 0; item < batchSize; item++)
-        {
-            for (int filter = 0; filter < FilterCount; filter++)
-            {
-                sums[filter] += TensorPrimitives.Sum(gradient.Slice(((item * FilterCount) + filter) * planeSize, planeSize));
-            }
-        }
     }
 
     private WindowGeometry GeometryFor(TensorShape inputShape) =>

@@ -72,7 +72,7 @@ public sealed class Pooling : ILayer
         if (Mode == PoolingMode.Max)
         {
             Span<int> maxIndices = training ? LayerGuard.Reuse(ref _maxIndices, output.Length) : [];
-            Pool.MaxForward(input.ReadOnlySpan, output.Span, maxIndices, planeCount, geometry);
+            PoolingKernels.MaxForward(input.ReadOnlySpan, output.Span, maxIndices, planeCount, geometry);
         }
         else
         {
@@ -96,7 +96,7 @@ public sealed class Pooling : ILayer
             ref _inputGradient, new TensorShape(outputShape[0], outputShape[1], _trainingGeometry.Height, _trainingGeometry.Width));
         if (Mode == PoolingMode.Max)
         {
-            Pool.MaxBackward(outputGradient.ReadOnlySpan, _maxIndices, inputGradient.Span);
+            PoolingKernels.MaxBackward(outputGradient.ReadOnlySpan, _maxIndices, inputGradient.Span, outputShape[0] * outputShape[1], _trainingGeometry);
         }
         else
         {

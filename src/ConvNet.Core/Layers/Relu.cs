@@ -1,5 +1,4 @@
 using ConvNet.Core.Kernels;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace ConvNet.Core.Layers;
 
@@ -16,8 +15,8 @@ public sealed class Relu : ElementwiseActivation
     {
     }
 
-    private protected override void Activate(ReadOnlySpan<float> input, Span<float> output) => TensorPrimitives.Max(input, 0f, output);
+    private protected override void Activate(ReadOnlySpan<float> input, Span<float> output) => ParallelActivations.ReluForward(input, output);
 
     private protected override void Differentiate(ReadOnlySpan<float> output, ReadOnlySpan<float> outputGradient, Span<float> inputGradient) =>
-        Activations.ReluBackward(output, outputGradient, inputGradient);
+        ParallelActivations.ReluBackward(output, outputGradient, inputGradient);
 }

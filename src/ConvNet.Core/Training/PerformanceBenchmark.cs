@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using ConvNet.Core.Data;
+using ConvNet.Core.Kernels;
+using ConvNet.Core.Networks;
+using ConvNet.Core.Optimizers;
+using ConvNet.Core.Tensors;
+
+namespace ConvNet.Core.Training;
+
+/// <summary>
+/// Times SimpleConvNet on this machine the way the PyTorch reference script does: a training step (forward,
+/// backward, SGD update) at batch 100, inference throughput in batches, single-image latency, plus the GEMM
+/// on a 1024³ product and the bytes a steady-state training step allocates. Medians after warm-up.
+/// </summary>
+/// <remarks>Run it on an otherwise idle machine, and compare implementations within one run: figures drift with load.</remarks>
+public static class PerformanceBenchmark
+{
+    private const int GemmSize = 1024;
+
+    /// <summary>Measures with the seed's SimpleConvNet on <paramref name="data"/> (or synthetic 28×28 images when null).</summary>
+    /// <param name="options">Run lengths; null for the defaults.</param>
+    /// <param name="data">Images [count, 1, 28, 28] with labels 0–9; at least one batch. Null for random images.</param>
+    /// <param name="progress">Receives one line per phase; null for none.</param>
+    /// <exception cref="ArgumentException">The data are not [count, 1, 28, 28] or hold less than one batch.</exception>
+    public static PerformanceReport Run(PerformanceBenchmarkOptions? options = null, LabeledDataset? data = null, TextWriter? progress = null)
+    {
+        options ??= new PerformanceBenchmarkOptions();
+        options.Validate();
+        var networkOptions = new SimpleConvNetOptions();
+        data ??= SyntheticImages(networkOptions, Math.Max(options.BatchSize, 1000), options.Seed);
+        CheckData(data, networkOptions, options.BatchSize);
+        var network = new SimpleConvNet(networkOptions, options.Seed);
+
+        (double stepMilliseconds, long allocatedPerStep) = TimeTrainingSteps(network, data, options);
+        progress?.WriteLine($"train step @{options.BatchSize}: {stepMilliseconds:F2} ms, {allocatedPerStep} bytes allocated per step");
+        double imagesPerSecond = TimeInference(network, data, options);
+        progress?.WriteLine($"inference @{options.BatchSize}: {imagesPerSecond:F0} images/s");
+        double latencyMilliseconds = TimeLatency(network, data, options);
+        progress?.WriteLine($"batch-1 latency: {latencyMilliseconds:F3} ms");
+        double gemmGflops = TimeGemm(options.GemmRuns);
+        progress?.WriteLine($"GEMM {GemmSize}³: {gemmGflops:F1} GFLOP/s on {Environment.ProcessorCount} threads");
+
+        double epochSeconds = stepMilliseconds / 1000 * Math.Ceiling((double)options.EpochImages / options.BatchSize);
+        return new PerformanceReport(stepMilliseconds, epochSeconds, imagesPerSecond, latencyMilliseconds, gemmGflops, allocatedPerStep);
+    }
+
+    private static (double Milliseconds, long AllocatedPerStep) TimeTrainingSteps(SimpleConvNet network, LabeledDataset data, PerformanceBenchmarkOptions options)
+    {
+        int batchSize = options.BatchSize;
+        var sgd = new Sgd(network, learningRate: 0.01f);
+        var batch = new Tensor(batchSize, data.Inputs.Shape[1], data.Inputs.Shape[2], data.Inputs.Shape[3]);
+        int[] labels = new int[batchSize];
+        int[] indices = new int[batchSize];
+        var random = new Random(options.Seed);
+        double[] stepTimes = new double[options.TimedSteps];
+        long allocatedBefore = 0;
+        for (int step = -options.WarmupSteps; step < options.TimedSteps; step++)
+        {
+            if (step == 0)
+            {
+                allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            }
+
+            // Random batches, as the reference script draws them; the gather is part of the step there too.
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < batchSize; i++)
+            {
+                indices[i] = random.Next(data.Count);
+            }
+
+            BatchGather.Gather(data, indices, batch, labels);
+            network.ComputeGradients(batch, labels);
+            sgd.Step();
+            if (step >= 0)
+            {
+                stepTimes[step] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        }
+
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        return (Median(stepTimes), allocated / options.TimedSteps);
+    }
+
+    private static double TimeInference(SimpleConvNet network, LabeledDataset data, PerformanceBenchmarkOptions options)
+    {
+        int batchSize = options.BatchSize;
+        int batchesInData = data.Count / batchSize;
+        int batches = Math.Max(1, options.InferenceImages / batchSize);
+        double[] passSeconds = new double[options.InferencePasses];
+        for (int pass = -1; pass < options.InferencePasses; pass++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int batch = 0; batch < batches; batch++)
+            {
+                network.Predict(data.Inputs.SliceBatch(batch % batchesInData * batchSize, batchSize));
+            }
+
+            if (pass >= 0)
+            {
+                passSeconds[pass] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            }
+        }
+
+        return batches * batchSize / Median(passSeconds);
+    }
+
+    private static double TimeLatency(SimpleConvNet network, LabeledDataset data, PerformanceBenchmarkOptions options)
+    {
+        double[] runTimes = new double[options.LatencyRuns];
+        for (int run = -20; run < options.LatencyRuns; run++)
+        {
+            Tensor image = data.Inputs.SliceBatch(Math.Abs(run) % data.Count, 1);
+            long start = Stopwatch.GetTimestamp();
+            network.Predict(image);
+            if (run >= 0)
+            {
+                runTimes[run] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        }
+
+        return Median(runTimes);
+    }
+
+    private static double TimeGemm(int runs)
+    {
+        var random = new Random(1);
+        float[] a = new float[GemmSize * GemmSize];
+        float[] b = new float[GemmSize * GemmSize];
+        float[] c = new float[GemmSize * GemmSize];
+        for (int i = 0; i < a.Length; i++)
+        {
+            a[i] = random.NextSingle() - 0.5f;
+            b[i] = random.NextSingle() - 0.5f;
+        }
+
+        double[] runSeconds = new double[runs];
+        for (int run = -2; run < runs; run++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            Gemm.Multiply(a, b, c, GemmSize, GemmSize, GemmSize);
+            if (run >= 0)
+            {
+                runSeconds[run] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            }
+        }
+
+        return 2.0 * GemmSize * GemmSize * GemmSize / Median(runSeconds) / 1e9;
+    }
+
+    private static LabeledDataset SyntheticImages(SimpleConvNetOptions networkOptions, int count, int seed)
+    {
+        var random = new Random(seed);
+        var images = new Tensor(count, networkOptions.InputChannels, networkOptions.InputHeight, networkOptions.InputWidth);
+        Span<float> pixels = images.Span;
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = random.NextSingle();
+        }
+
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            labels[i] = random.Next(networkOptions.OutputSize);
+        }
+
+        return new LabeledDataset(images, labels);
+    }
+
+    private static void CheckData(LabeledDataset data, SimpleConvNetOptions networkOptions, int batchSize)
+    {
+        TensorShape shape = data.Inputs.Shape;
+        if (shape.Rank != 4 || shape[1] != networkOptions.InputChannels || shape[2] != networkOptions.InputHeight
+            || shape[3] != networkOptions.InputWidth || data.Count < batchSize)
+        {
+            throw new ArgumentException(
+                $"The benchmark needs images [count ≥ {batchSize}, {networkOptions.InputChannels}, {networkOptions.InputHeight}, {networkOptions.InputWidth}]; got {shape}.",
+                nameof(data));
+        }
+    }
+
+    private static double Median(double[] values)
+    {
+        double[] sorted = (double[])values.Clone();
+        Array.Sort(sorted);
+        int middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+}

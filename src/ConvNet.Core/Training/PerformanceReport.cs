@@ -1,0 +1,31 @@
+using System.Globalization;
+
+namespace ConvNet.Core.Training;
+
+/// <summary>
+/// What <see cref="PerformanceBenchmark.Run"/> measured: medians after warm-up, for SimpleConvNet at the
+/// benchmark's batch size and for a 1024³ matrix product.
+/// </summary>
+/// <param name="TrainStepMilliseconds">One training step: forward, backward and an SGD update of every parameter.</param>
+/// <param name="EpochSeconds">The training step time × the number of steps in one epoch of the training set.</param>
+/// <param name="InferenceImagesPerSecond">Predictions per second over the inference set, in batches.</param>
+/// <param name="LatencyMilliseconds">One prediction for a single image.</param>
+/// <param name="GemmGflops">Billions of floating-point operations per second of the 1024×1024×1024 product.</param>
+/// <param name="AllocatedBytesPerStep">Managed bytes allocated per steady-state training step, on all threads.</param>
+public sealed record PerformanceReport(
+    double TrainStepMilliseconds,
+    double EpochSeconds,
+    double InferenceImagesPerSecond,
+    double LatencyMilliseconds,
+    double GemmGflops,
+    long AllocatedBytesPerStep)
+{
+    /// <summary>
+    /// The report as one JSON line: <c>{"train_step_ms": …, "epoch_s": …, "infer_images_per_s": …, "latency_ms": …,
+    /// "gemm_gflops": …, "allocated_bytes_per_step": …}</c>.
+    /// </summary>
+    public string ToJson() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{{\"train_step_ms\": {TrainStepMilliseconds:F3}, \"epoch_s\": {EpochSeconds:F2}, \"infer_images_per_s\": {InferenceImagesPerSecond:F0}, " +
+        $"\"latency_ms\": {LatencyMilliseconds:F4}, \"gemm_gflops\": {GemmGflops:F1}, \"allocated_bytes_per_step\": {AllocatedBytesPerStep}}}");
+}

@@ -32,7 +32,7 @@ public sealed class AdaGrad : Optimizer
     public float Epsilon { get; }
 
     /// <inheritdoc />
-    protected override void Update(int index, Span<float> value, ReadOnlySpan<float> gradient)
+    private protected override void Update(int index, Span<float> value, ReadOnlySpan<float> gradient)
     {
         var squares = _squares[index].AsSpan();
         TensorPrimitives.MultiplyAdd(gradient, gradient, squares, squares);

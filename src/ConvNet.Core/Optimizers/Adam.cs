@@ -52,7 +52,7 @@ public sealed class Adam : Optimizer
     public float Epsilon { get; }
 
     /// <inheritdoc />
-    protected override void Update(int index, Span<float> value, ReadOnlySpan<float> gradient)
+    private protected override void Update(int index, Span<float> value, ReadOnlySpan<float> gradient)
     {
         var firstMoment = _firstMoments[index].AsSpan();
         var secondMoment = _secondMoments[index].AsSpan();

@@ -37,7 +37,7 @@ public sealed class Nesterov : Optimizer
     public float MomentumCoefficient { get; }
 
     /// <inheritdoc />
-    protected override void Update(int index, Span<float> value, ReadOnlySpan<float> gradient)
+    private protected override void Update(int index, Span<float> value, ReadOnlySpan<float> gradient)
     {
         var velocity = _velocities[index].AsSpan();
         TensorPrimitives.Multiply(velocity, MomentumCoefficient, velocity);

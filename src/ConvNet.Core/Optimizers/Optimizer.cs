@@ -8,6 +8,7 @@ namespace ConvNet.Core.Optimizers;
 /// counter. A derived optimizer allocates its state once in its constructor and updates one parameter at a time
 /// in <see cref="Update"/>, without allocating.
 /// </summary>
+/// <remarks>Only this library derives from it; a custom optimizer implements <see cref="IOptimizer"/> directly.</remarks>
 public abstract class Optimizer : IOptimizer
 {
     private readonly Parameter[] _parameters;
@@ -18,7 +19,7 @@ public abstract class Optimizer : IOptimizer
     /// <param name="learningRate">The initial step size, positive and finite.</param>
     /// <exception cref="ArgumentException">The list is empty, holds null, or lists a parameter twice.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is not positive and finite.</exception>
-    protected Optimizer(IReadOnlyList<Parameter> parameters, float learningRate)
+    private protected Optimizer(IReadOnlyList<Parameter> parameters, float learningRate)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (parameters.Count == 0)
@@ -70,10 +71,10 @@ public abstract class Optimizer : IOptimizer
     /// <param name="index">The parameter's position in <see cref="Parameters"/> (selects its state buffers).</param>
     /// <param name="value">The parameter's values, updated in place.</param>
     /// <param name="gradient">The parameter's gradient, same length as <paramref name="value"/>.</param>
-    protected abstract void Update(int index, Span<float> value, ReadOnlySpan<float> gradient);
+    private protected abstract void Update(int index, Span<float> value, ReadOnlySpan<float> gradient);
 
     /// <summary>One zero-filled state buffer per parameter, sized like it.</summary>
-    protected float[][] CreateStateBuffers()
+    private protected float[][] CreateStateBuffers()
     {
         var buffers = new float[_parameters.Length][];
         for (int i = 0; i < buffers.Length; i++)
@@ -85,10 +86,10 @@ public abstract class Optimizer : IOptimizer
     }
 
     /// <summary>One zero-filled buffer as long as the largest parameter, for intermediate results.</summary>
-    protected float[] CreateScratchBuffer() => new float[_parameters.Max(parameter => parameter.Value.Length)];
+    private protected float[] CreateScratchBuffer() => new float[_parameters.Max(parameter => parameter.Value.Length)];
 
     /// <summary>The trainable parameters of <paramref name="network"/>, in its order.</summary>
-    protected static IReadOnlyList<Parameter> ParametersOf(INetwork network)
+    private protected static IReadOnlyList<Parameter> ParametersOf(INetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
         return network.Parameters.Select(named => named.Parameter).ToArray();
@@ -96,7 +97,7 @@ public abstract class Optimizer : IOptimizer
 
     /// <summary>Returns <paramref name="value"/> if it is positive and finite.</summary>
     /// <exception cref="ArgumentOutOfRangeException">It is not; the message names <paramref name="name"/> and the value.</exception>
-    protected static float RequirePositive(float value, string name)
+    private protected static float RequirePositive(float value, string name)
     {
         if (!(value > 0f) || !float.IsFinite(value))
         {
@@ -108,7 +109,7 @@ public abstract class Optimizer : IOptimizer
 
     /// <summary>Returns <paramref name="value"/> if it lies in [0, 1) (a decay or momentum coefficient).</summary>
     /// <exception cref="ArgumentOutOfRangeException">It does not; the message names <paramref name="name"/> and the value.</exception>
-    protected static float RequireDecayRate(float value, string name)
+    private protected static float RequireDecayRate(float value, string name)
     {
         if (!(value >= 0f && value < 1f))
         {

@@ -39,7 +39,7 @@ public sealed class RmsProp : Optimizer
     public float Epsilon { get; }
 
     /// <inheritdoc />
-    protected override void Update(int index, Span<float> value, ReadOnlySpan<float> gradient)
+    private protected override void Update(int index, Span<float> value, ReadOnlySpan<float> gradient)
     {
         var squares = _squares[index].AsSpan();
         var gradientSquared = _scratch.AsSpan(0, value.Length);

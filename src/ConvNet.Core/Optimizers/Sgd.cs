@@ -21,6 +21,6 @@ public sealed class Sgd : Optimizer
     }
 
     /// <inheritdoc />
-    protected override void Update(int index, Span<float> value, ReadOnlySpan<float> gradient) =>
+    private protected override void Update(int index, Span<float> value, ReadOnlySpan<float> gradient) =>
         TensorPrimitives.MultiplyAdd(gradient, -LearningRate, value, value);
 }

@@ -24,12 +24,14 @@ internal static class CommandRunner
             return 0;
         }
 
+        // Ctrl+C asks the command to stop at its next step (training checks between mini-batches).
         using var cancellation = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, eventArgs) =>
+        ConsoleCancelEventHandler onCancel = (_, eventArgs) =>
         {
             eventArgs.Cancel = true;
             cancellation.Cancel();
         };
+        Console.CancelKeyPress += onCancel;
 
         try
         {
@@ -55,6 +57,10 @@ internal static class CommandRunner
         {
             Console.Error.WriteLine($"error: {OneLine(exception.Message)}");
             return 1;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
         }
     }
 

@@ -36,6 +36,7 @@ public sealed class SampleCommandsTests : IDisposable
 
         (await RunAsync("train", "--epochs", "0")).Should().Be(2);
         (await RunAsync("fly")).Should().Be(2);
+        (await RunAsync("bench", "--steps", "0")).Should().Be(2);
         (await RunAsync("evaluate", "--model", Path.Combine(_folder, "missing.safetensors"))).Should().Be(1);
         (await RunAsync("evaluate", "--model", notAnImage)).Should().Be(1, "a file that is no checkpoint is refused");
         (await RunAsync("predict", "--model", notAnImage, "--image", notAnImage)).Should().Be(1);

@@ -4,5 +4,5 @@ namespace ConvNet.Mnist.Commands;
 internal static class SampleCommands
 {
     public static IReadOnlyList<ICommand> All { get; } =
-        [new DownloadCommand(), new TrainCommand(), new EvaluateCommand(), new PredictCommand()];
+        [new DownloadCommand(), new TrainCommand(), new EvaluateCommand(), new PredictCommand(), new BenchCommand()];
 }

@@ -28,10 +28,10 @@ public class ExtraLayerContractTests
     public void Forward_and_backward_do_not_mutate_their_arguments(string kind)
     {
         var (layer, shape) = Create(kind);
-        Tensor input = LayerTestData.Random(shape, seed: 1);
+        Tensor input = TestTensors.Uniform(new Random(1), shape.ToArray());
         float[] inputBefore = input.ToArray();
         Tensor output = layer.Forward(input, training: true);
-        Tensor gradient = LayerTestData.Random(output.Shape, seed: 2);
+        Tensor gradient = TestTensors.Uniform(new Random(2), output.Shape.ToArray());
         float[] gradientBefore = gradient.ToArray();
 
         Tensor inputGradient = layer.Backward(gradient);
@@ -58,7 +58,7 @@ public class ExtraLayerContractTests
     public void Backward_after_inference_only_still_throws(string kind)
     {
         var (layer, shape) = Create(kind);
-        layer.Forward(LayerTestData.Random(shape, seed: 1), training: false);
+        layer.Forward(TestTensors.Uniform(new Random(1), shape.ToArray()), training: false);
 
         FluentActions.Invoking(() => layer.Backward(new Tensor(layer.GetOutputShape(shape)))).Should().Throw<InvalidOperationException>();
     }
@@ -68,7 +68,7 @@ public class ExtraLayerContractTests
     public void Backward_with_a_wrong_shape_names_both_shapes(string kind)
     {
         var (layer, shape) = Create(kind);
-        Tensor output = layer.Forward(LayerTestData.Random(shape, seed: 1), training: true);
+        Tensor output = layer.Forward(TestTensors.Uniform(new Random(1), shape.ToArray()), training: true);
         var wrong = new Tensor(output.Shape.WithBatchSize(output.Shape.BatchSize + 1));
 
         FluentActions.Invoking(() => layer.Backward(wrong)).Should().Throw<ArgumentException>()
@@ -80,10 +80,10 @@ public class ExtraLayerContractTests
     public void Training_calls_of_one_batch_size_reuse_their_buffers(string kind)
     {
         var (layer, shape) = Create(kind);
-        Tensor first = layer.Forward(LayerTestData.Random(shape, seed: 1), training: true);
-        Tensor firstGradient = layer.Backward(LayerTestData.Random(first.Shape, seed: 2));
-        Tensor second = layer.Forward(LayerTestData.Random(shape, seed: 3), training: true);
-        Tensor secondGradient = layer.Backward(LayerTestData.Random(first.Shape, seed: 4));
+        Tensor first = layer.Forward(TestTensors.Uniform(new Random(1), shape.ToArray()), training: true);
+        Tensor firstGradient = layer.Backward(TestTensors.Uniform(new Random(2), first.Shape.ToArray()));
+        Tensor second = layer.Forward(TestTensors.Uniform(new Random(3), shape.ToArray()), training: true);
+        Tensor secondGradient = layer.Backward(TestTensors.Uniform(new Random(4), first.Shape.ToArray()));
 
         second.Should().BeSameAs(first);
         secondGradient.Should().BeSameAs(firstGradient);
@@ -95,13 +95,13 @@ public class ExtraLayerContractTests
     {
         var (reference, shape) = Create(kind);
         var (probed, _) = Create(kind);
-        Tensor input = LayerTestData.Random(shape, seed: 1);
-        Tensor gradient = LayerTestData.Random(reference.GetOutputShape(shape), seed: 2);
+        Tensor input = TestTensors.Uniform(new Random(1), shape.ToArray());
+        Tensor gradient = TestTensors.Uniform(new Random(2), reference.GetOutputShape(shape).ToArray());
         reference.Forward(input, training: true);
         float[] expected = reference.Backward(gradient).ToArray();
 
         probed.Forward(input, training: true);
-        Tensor inferred = probed.Forward(LayerTestData.Random(shape.WithBatchSize(5), seed: 9), training: false);
+        Tensor inferred = probed.Forward(TestTensors.Uniform(new Random(9), shape.WithBatchSize(5).ToArray()), training: false);
         float[] actual = probed.Backward(gradient).ToArray();
 
         actual.Should().Equal(expected);
@@ -113,7 +113,7 @@ public class ExtraLayerContractTests
     public void Inference_output_is_a_new_tensor_per_call(string kind)
     {
         var (layer, shape) = Create(kind);
-        Tensor input = LayerTestData.Random(shape, seed: 1);
+        Tensor input = TestTensors.Uniform(new Random(1), shape.ToArray());
         Tensor first = layer.Forward(input, training: false);
         Tensor second = layer.Forward(input, training: false);
 

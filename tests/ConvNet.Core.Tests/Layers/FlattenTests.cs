@@ -22,7 +22,7 @@ public class FlattenTests
     {
         var layer = new Flatten("f");
         layer.Forward(new Tensor(2, 3, 2, 2), training: true);
-        Tensor gradient = LayerTestData.Random(new TensorShape(2, 12), seed: 1);
+        Tensor gradient = TestTensors.Uniform(new Random(1), 2, 12);
 
         Tensor inputGradient = layer.Backward(gradient);
 

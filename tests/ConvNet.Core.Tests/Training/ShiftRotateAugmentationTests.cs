@@ -1,5 +1,4 @@
 using ConvNet.Core.Tensors;
-using ConvNet.Core.Tests.Layers;
 using ConvNet.Core.Training;
 
 namespace ConvNet.Core.Tests.Training;
@@ -11,7 +10,7 @@ public class ShiftRotateAugmentationTests
     [Fact]
     public void No_shift_and_no_rotation_copies_the_batch()
     {
-        Tensor source = LayerTestData.Random(BatchShape, seed: 1);
+        Tensor source = TestTensors.Uniform(new Random(1), BatchShape.ToArray());
         var destination = new Tensor(BatchShape);
 
         new ShiftRotateAugmentation(0, 0f, seed: 1).Apply(source, destination);
@@ -22,7 +21,7 @@ public class ShiftRotateAugmentationTests
     [Fact]
     public void Shifts_move_every_channel_of_an_image_by_the_same_whole_pixels_within_the_limit()
     {
-        Tensor source = LayerTestData.Random(BatchShape, seed: 1);
+        Tensor source = TestTensors.Uniform(new Random(1), BatchShape.ToArray());
         var destination = new Tensor(BatchShape);
 
         new ShiftRotateAugmentation(2, 0f, seed: 4).Apply(source, destination);
@@ -96,7 +95,7 @@ public class ShiftRotateAugmentationTests
     [Fact]
     public void The_same_seed_gives_the_same_batches_and_the_source_is_untouched()
     {
-        Tensor source = LayerTestData.Random(BatchShape, seed: 1);
+        Tensor source = TestTensors.Uniform(new Random(1), BatchShape.ToArray());
         float[] before = source.ToArray();
         var first = new Tensor(BatchShape);
         var second = new Tensor(BatchShape);

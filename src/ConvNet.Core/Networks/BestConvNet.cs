@@ -10,7 +10,7 @@ namespace ConvNet.Core.Networks;
 /// </summary>
 /// <remarks>
 /// Shapes: [N, 1, 28, 28] → conv1 5×5 (32, pad 2) → pool1 [N, 32, 14, 14] → conv2 3×3 (64, pad 1) → pool2 [N, 64, 7, 7]
-/// → conv3 3×3 (128, pad 1) → pool3 [N, 128, 3, 3] → affine1 [N, 128] → affine2 [N, 10]; each convolution and affine1
+/// → conv3 3×3 (64, pad 1) → pool3 [N, 64, 3, 3] → affine1 [N, 128] → affine2 [N, 10]; each convolution and affine1
 /// is followed by batch normalization and ReLU, and affine1's ReLU by dropout. He-normal initialization.
 /// </remarks>
 public static class BestConvNet
@@ -23,7 +23,7 @@ public static class BestConvNet
         new SequentialBuilder(new TensorShape(1, 28, 28))
             .Convolution(32, kernelSize: 5, padding: 2).BatchNormalization().Relu().MaxPool(2)
             .Convolution(64, kernelSize: 3, padding: 1).BatchNormalization().Relu().MaxPool(2)
-            .Convolution(128, kernelSize: 3, padding: 1).BatchNormalization().Relu().MaxPool(2)
+            .Convolution(64, kernelSize: 3, padding: 1).BatchNormalization().Relu().MaxPool(2)
             .Affine(128).BatchNormalization().Relu().Dropout(DropoutRate)
             .Affine(10);
 

@@ -49,11 +49,12 @@ internal static unsafe class PoolingKernels
         int planes = Math.Min(PlanesPerChunk, pass.PlaneCount - firstPlane);
         int planeSize = geometry.Height * geometry.Width;
         int outputPlaneSize = geometry.OutputPositions;
-        if (pass.MaxIndices is not null && Sse.IsSupported && geometry is { WindowHeight: 2, WindowWidth: 2, Stride: 2 })
+        if (Sse.IsSupported && geometry is { WindowHeight: 2, WindowWidth: 2, Stride: 2 })
         {
             for (int plane = firstPlane; plane < firstPlane + planes; plane++)
             {
-                MaxForward2x2(pass.Input, plane * planeSize, pass.Output + ((long)plane * outputPlaneSize), pass.MaxIndices + ((long)plane * outputPlaneSize), geometry);
+                int* maxIndices = pass.MaxIndices is null ? null : pass.MaxIndices + ((long)plane * outputPlaneSize);
+                MaxForward2x2(pass.Input, plane * planeSize, pass.Output + ((long)plane * outputPlaneSize), maxIndices, geometry);
             }
 
             return;
@@ -76,6 +77,7 @@ internal static unsafe class PoolingKernels
         }
     }
 
+    /// <summary>One plane; <paramref name="maxIndices"/> may be null (inference keeps no indices).</summary>
     private static void MaxForward2x2(float* input, int planeStart, float* output, int* maxIndices, WindowGeometry geometry)
     {
         int width = geometry.Width;
@@ -89,7 +91,7 @@ internal static unsafe class PoolingKernels
             float* top = input + rowStart;
             float* bottom = top + width;
             float* outputRow = output + (outputY * outputWidth);
-            int* indexRow = maxIndices + (outputY * outputWidth);
+            int* indexRow = maxIndices is null ? null : maxIndices + (outputY * outputWidth);
             int outputX = 0;
             for (; outputX <= outputWidth - 4; outputX += 4)
             {
@@ -103,7 +105,10 @@ internal static unsafe class PoolingKernels
                 Keep(ref best, ref index, Sse.Shuffle(bottomLow, bottomHigh, 0b10_00_10_00), topLeft + below);
                 Keep(ref best, ref index, Sse.Shuffle(bottomLow, bottomHigh, 0b11_01_11_01), topLeft + below + right);
                 best.Store(outputRow + outputX);
-                index.Store(indexRow + outputX);
+                if (indexRow is not null)
+                {
+                    index.Store(indexRow + outputX);
+                }
             }
 
             for (; outputX < outputWidth; outputX++)
@@ -115,7 +120,10 @@ internal static unsafe class PoolingKernels
                 KeepScalar(ref best, ref index, bottom[x], rowStart + width + x);
                 KeepScalar(ref best, ref index, bottom[x + 1], rowStart + width + x + 1);
                 outputRow[outputX] = best;
-                indexRow[outputX] = index;
+                if (indexRow is not null)
+                {
+                    indexRow[outputX] = index;
+                }
             }
         }
     }

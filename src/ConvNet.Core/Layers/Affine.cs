@@ -11,7 +11,7 @@ namespace ConvNet.Core.Layers;
 /// <remarks>
 /// Parameters: <c>weight</c> [inputSize, outputSize] (the seed's layout) and <c>bias</c> [outputSize], both zero until
 /// initialized (see <see cref="WeightInitialization"/>). Training-mode Forward copies its input into a reused buffer
-/// for Backward, so the caller may change its input afterwards; inference-mode Forward allocates its own output.
+/// for Backward, so the caller may change its input afterwards; inference-mode Forward returns a new output tensor (see <see cref="InferenceBuffers"/>).
 /// </remarks>
 public sealed class Affine : ILayer
 {
@@ -64,7 +64,7 @@ public sealed class Affine : ILayer
     {
         ArgumentNullException.ThrowIfNull(input);
         TensorShape outputShape = OutputShape(input.Shape, nameof(input));
-        Tensor output = training ? LayerGuard.Reuse(ref _output, outputShape) : new Tensor(outputShape);
+        Tensor output = training ? LayerGuard.Reuse(ref _output, outputShape) : InferenceBuffers.Rent(outputShape);
         Gemm.Multiply(input.ReadOnlySpan, Weight.Value.ReadOnlySpan, output.Span, outputShape[0], InputSize, OutputSize);
         ReadOnlySpan<float> bias = Bias.Value.ReadOnlySpan;
         for (int item = 0; item < outputShape[0]; item++)

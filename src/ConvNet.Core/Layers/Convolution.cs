@@ -11,7 +11,7 @@ namespace ConvNet.Core.Layers;
 /// <remarks>
 /// Parameters: <c>weight</c> [filterCount, inputChannels, kernelSize, kernelSize] and <c>bias</c> [filterCount], both
 /// zero until initialized (see <see cref="WeightInitialization"/>). The contracts of <see cref="ILayer"/> hold: training-mode
-/// calls reuse their buffers while the batch size stays the same; inference-mode Forward allocates its own.
+/// calls reuse their buffers while the batch size stays the same; inference-mode Forward returns a new output tensor (see <see cref="InferenceBuffers"/>).
 /// </remarks>
 public sealed class Convolution : ILayer
 {
@@ -91,7 +91,7 @@ public sealed class Convolution : ILayer
         ArgumentNullException.ThrowIfNull(input);
         TensorShape outputShape = OutputShape(input.Shape, nameof(input));
         WindowGeometry geometry = GeometryFor(input.Shape);
-        Tensor output = training ? LayerGuard.Reuse(ref _output, outputShape) : new Tensor(outputShape);
+        Tensor output = training ? LayerGuard.Reuse(ref _output, outputShape) : InferenceBuffers.Rent(outputShape);
         ConvolutionKernels.Forward(input.ReadOnlySpan, Weight.Value.ReadOnlySpan, Bias.Value.ReadOnlySpan, output.Span, input.Shape[0], geometry);
         if (training)
         {

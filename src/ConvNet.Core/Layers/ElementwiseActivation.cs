@@ -36,7 +36,7 @@ public abstract class ElementwiseActivation : ILayer
     public Tensor Forward(Tensor input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
-        Tensor output = training ? LayerGuard.Reuse(ref _output, input.Shape) : new Tensor(input.Shape);
+        Tensor output = training ? LayerGuard.Reuse(ref _output, input.Shape) : InferenceBuffers.Rent(input.Shape);
         Activate(input.ReadOnlySpan, output.Span);
         if (training)
         {

@@ -12,7 +12,7 @@ namespace ConvNet.Core.Layers;
 /// rather than pad (with −∞ for max), the layer reads only real pixels and drops windows that would overhang.
 /// Max pooling routes each gradient to the first maximum of its window, as the seed's argmax does.
 /// The contracts of <see cref="ILayer"/> hold: training-mode calls reuse their buffers while the batch size stays
-/// the same; inference-mode Forward allocates its own.
+/// the same; inference-mode Forward returns a new output tensor (see <see cref="InferenceBuffers"/>).
 /// </remarks>
 public sealed class Pooling : ILayer
 {
@@ -68,7 +68,7 @@ public sealed class Pooling : ILayer
         TensorShape outputShape = OutputShape(input.Shape, nameof(input));
         WindowGeometry geometry = GeometryFor(input.Shape);
         int planeCount = input.Shape[0] * input.Shape[1];
-        Tensor output = training ? LayerGuard.Reuse(ref _output, outputShape) : new Tensor(outputShape);
+        Tensor output = training ? LayerGuard.Reuse(ref _output, outputShape) : InferenceBuffers.Rent(outputShape);
         if (Mode == PoolingMode.Max)
         {
             Span<int> maxIndices = training ? LayerGuard.Reuse(ref _maxIndices, output.Length) : [];

@@ -5,7 +5,7 @@ namespace ConvNet.Core.Layers;
 /// <summary>The rectified linear unit max(x, 0), element-wise; any input shape, output shaped like the input.</summary>
 /// <remarks>Backward passes the gradient where the output is positive, which is exactly where the input was (the seed's
 /// mask <c>x &lt;= 0</c>), so it needs only the output. Training-mode calls reuse their buffers while the input shape
-/// stays the same; inference-mode Forward allocates its own.</remarks>
+/// stays the same; inference-mode Forward returns a new output tensor (see <see cref="InferenceBuffers"/>).</remarks>
 public sealed class Relu : ElementwiseActivation
 {
     /// <summary>Creates a ReLU layer.</summary>

@@ -130,6 +130,8 @@ public sealed class Sequential : INetwork
                     correct++;
                 }
             }
+
+            InferenceBuffers.Return(scores);
         }
 
         return (double)correct / count;
@@ -140,7 +142,16 @@ public sealed class Sequential : INetwork
         Tensor output = input;
         foreach (ILayer layer in _layers)
         {
-            output = layer.Forward(output, training);
+            Tensor next = layer.Forward(output, training);
+
+            // In inference, an intermediate output is dead once the next layer has read it (unless that layer
+            // returned a view of it): hand its storage back. The caller's input is never taken.
+            if (!training && !ReferenceEquals(output, input) && !next.SharesStorageWith(output))
+            {
+                InferenceBuffers.Return(output);
+            }
+
+            output = next;
         }
 
         return output;

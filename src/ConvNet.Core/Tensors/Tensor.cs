@@ -50,6 +50,15 @@ public sealed class Tensor
     /// <summary>The tensor's shape.</summary>
     public TensorShape Shape { get; }
 
+    /// <summary>
+    /// Whether this tensor owns storage lent by <see cref="Layers.InferenceBuffers"/>, which a network gives back once the
+    /// next layer has consumed it. Views never own it.
+    /// </summary>
+    internal bool OwnsRecycledStorage { get; private init; }
+
+    /// <summary>The whole backing array (for returning recycled storage).</summary>
+    internal float[] Storage => _storage;
+
     /// <summary>The number of elements.</summary>
     public int Length => Shape.ElementCount;
 
@@ -130,6 +139,12 @@ public sealed class Tensor
 
     /// <inheritdoc />
     public override string ToString() => $"Tensor{Shape}";
+
+    /// <summary>Wraps storage lent by <see cref="Layers.InferenceBuffers"/>, exactly <paramref name="shape"/>'s size.</summary>
+    internal static Tensor OverRecycledStorage(TensorShape shape, float[] storage) => new(shape, storage, 0) { OwnsRecycledStorage = true };
+
+    /// <summary>Whether both tensors are views of the same storage.</summary>
+    internal bool SharesStorageWith(Tensor other) => ReferenceEquals(_storage, other._storage);
 
     private static void ValidateShape(TensorShape shape)
     {

@@ -53,3 +53,38 @@ public class SteadyStateAllocationTests
         }
     }
 }
+
+public class InferenceBufferTests
+{
+    [Fact]
+    public void A_prediction_stays_intact_after_later_predictions_reuse_the_layer_buffers()
+    {
+        var network = new SimpleConvNet(new SimpleConvNetOptions { WeightInitStandardDeviation = 0.3f }, seed: 5);
+        Tensor first = TestTensors.Uniform(new Random(5), 3, 1, 28, 28);
+        Tensor second = TestTensors.Uniform(new Random(6), 3, 1, 28, 28);
+        Tensor prediction = network.Predict(first);
+        float[] expected = prediction.ToArray();
+
+        for (int call = 0; call < 3; call++)
+        {
+            network.Predict(second);
+            network.Predict(first).ToArray().Should().Equal(expected);
+        }
+
+        prediction.ToArray().Should().Equal(expected);
+    }
+
+    [Fact]
+    public void Inference_after_the_first_batch_does_not_allocate_layer_outputs()
+    {
+        // Only the returned scores (4 kB) and small objects remain; the smallest intermediate output, affine1's
+        // [100, 100], is 40 kB, and the convolution's [100, 30, 24, 24] is 6.9 MB.
+        var network = new SimpleConvNet(new SimpleConvNetOptions(), seed: 7);
+        Tensor images = TestTensors.Uniform(new Random(7), 100, 1, 28, 28);
+        network.Predict(images);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        network.Predict(images);
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().BeLessThan(16 * 1024);
+    }
+}

@@ -54,10 +54,10 @@ internal sealed class EvaluateCommand : ICommand
         var table = new Table().Title("Confusion matrix (rows: true digit, columns: predicted)").AddColumn("true");
         for (int predicted = 0; predicted < confusion.ClassCount; predicted++)
         {
-            table.AddColumn(new TableColumn(predicted.ToString(System.Globalization.CultureInfo.InvariantCulture)).RightAligned());
+            table.AddColumn(new TableColumn(predicted.ToString(System.Globalization.CultureInfo.InvariantCulture)).RightAligned().PadRight(0));
         }
 
-        table.AddColumn(new TableColumn("recall").RightAligned());
+        table.AddColumn(new TableColumn("recall").RightAligned().PadRight(0));
         for (int actual = 0; actual < confusion.ClassCount; actual++)
         {
             var cells = new List<Markup> { new($"[bold]{actual}[/]") };

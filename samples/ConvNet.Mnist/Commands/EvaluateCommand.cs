@@ -28,7 +28,7 @@ internal sealed class EvaluateCommand : ICommand
         string modelPath = commandLine.GetExistingFile("model", RunFiles.DefaultModelPath);
         string gridPath = commandLine.GetString("output")
             ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, RunFiles.MisclassifiedFileName);
-        INetwork network = ModelFile.Load(modelPath);
+        INetwork network = ModelCatalog.Load(modelPath);
         MnistDataset mnist = await MnistData.LoadAsync(commandLine, cancellation).ConfigureAwait(false);
         LabeledDataset test = MnistData.TakeFirst(mnist.Test, commandLine, "test-size");
 

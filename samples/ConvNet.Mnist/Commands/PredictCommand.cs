@@ -31,7 +31,7 @@ internal sealed class PredictCommand : ICommand
         (Tensor digit, int? label) = commandLine.Has("image")
             ? (ReadPicture(commandLine.GetExistingFile("image")), null)
             : await ReadTestImageAsync(commandLine, cancellation).ConfigureAwait(false);
-        INetwork network = ModelFile.Load(modelPath);
+        INetwork network = ModelCatalog.Load(modelPath);
 
         float[] probabilities = Probabilities.Softmax(network.Predict(digit).ReadOnlySpan);
         int predicted = Array.IndexOf(probabilities, probabilities.Max());

@@ -9,15 +9,15 @@ namespace ConvNet.Mnist.Commands;
 
 /// <summary>
 /// <c>train</c>: trains a network on MNIST with a progress bar, prints one line per epoch, saves the model and the
-/// learning curve, and ends with the test accuracy.
+/// learning curve, and ends with the test accuracy. It starts from the library's recipe for the chosen model
+/// (<see cref="ModelCatalog.CreateRecipe"/>); each option given overrides one part of it.
 /// </summary>
 internal sealed class TrainCommand : ICommand
 {
-    /// <summary>Default epochs: enough for SimpleConvNet with Adam to pass 98.8 % test accuracy.</summary>
-    private const int DefaultEpochs = 10;
-
     /// <summary>Per-epoch training accuracy is measured on at most this many training images, to keep epochs short.</summary>
     private const int TrainEvaluationSize = 10_000;
+
+    private static readonly string[] Schedules = ["cosine", "constant"];
 
     public string Name => "train";
 
@@ -25,11 +25,12 @@ internal sealed class TrainCommand : ICommand
 
     public IReadOnlyList<OptionHelp> Options { get; } =
     [
-        new("epochs", "N", $"passes over the training images (default {DefaultEpochs})"),
+        new("model", "NAME", $"{string.Join(", ", ModelCatalog.Names)} (default simple: the seed's SimpleConvNet)"),
+        new("epochs", "N", "passes over the training images (default 10 for simple, 5 for deep and best)"),
         new("iterations", "N", "train for exactly N mini-batch steps instead of whole epochs"),
         new("batch-size", "N", "images per mini-batch (default 100)"),
         new("optimizer", "NAME", $"{string.Join(", ", OptimizerFactory.Names)} (default adam)"),
-        new("lr", "RATE", "learning rate (default 0.001 for adam, else 0.01)"),
+        new("lr", "RATE", "learning rate (default 0.001; 0.002 for best)"),
         new("schedule", "NAME", "cosine (decay the rate to 0 over the run) or constant, as in the seed (default cosine)"),
         new("train-size", "N", "train on the first N training images (default all 60000)"),
         new("test-size", "N", "test on the first N test images (default all 10000)"),
@@ -40,43 +41,49 @@ internal sealed class TrainCommand : ICommand
 
     public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellation)
     {
-        int epochs = commandLine.GetInt("epochs", DefaultEpochs, minimum: 1);
-        int? iterations = commandLine.Has("iterations") ? commandLine.GetInt("iterations", 0, minimum: 1) : null;
-        int batchSize = commandLine.GetInt("batch-size", 100, minimum: 1);
-        string optimizerName = commandLine.GetChoice("optimizer", "adam", OptimizerFactory.Names);
-        float learningRate = commandLine.GetPositiveFloat("lr", optimizerName == "adam" ? 0.001f : 0.01f);
-        string schedule = commandLine.GetChoice("schedule", "cosine", ["cosine", "constant"]);
-        int seed = commandLine.GetInt("seed", 1, minimum: 0);
+        string modelName = commandLine.GetChoice("model", ModelCatalog.Simple, ModelCatalog.Names);
+        TrainingRecipe recipe = ModelCatalog.CreateRecipe(modelName, commandLine.GetInt("seed", 1, minimum: 0));
+        IOptimizer optimizer = ChooseOptimizer(commandLine, recipe);
+        string schedule = commandLine.GetChoice("schedule", "cosine", Schedules);
+        TrainerOptions options = recipe.Options with
+        {
+            Epochs = commandLine.GetInt("epochs", recipe.Options.Epochs, minimum: 1),
+            Iterations = commandLine.Has("iterations") ? commandLine.GetInt("iterations", 0, minimum: 1) : null,
+            BatchSize = commandLine.GetInt("batch-size", recipe.Options.BatchSize, minimum: 1),
+            Schedule = schedule == "cosine" ? new CosineSchedule() : null,
+        };
         string outputFolder = commandLine.GetString("output", RunFiles.DefaultFolder)!;
 
         MnistDataset mnist = await MnistData.LoadAsync(commandLine, cancellation).ConfigureAwait(false);
         LabeledDataset train = MnistData.TakeFirst(mnist.Train, commandLine, "train-size");
         LabeledDataset test = MnistData.TakeFirst(mnist.Test, commandLine, "test-size");
-
-        INetwork network = ModelFile.Create(seed);
-        Optimizer optimizer = OptimizerFactory.Create(optimizerName, network.Parameters.Select(named => named.Parameter).ToList(), learningRate);
-        var trainer = new Trainer(network, optimizer, new TrainerOptions
-        {
-            Epochs = epochs,
-            Iterations = iterations,
-            BatchSize = batchSize,
-            Seed = seed,
-            Schedule = schedule == "cosine" ? new CosineSchedule() : null,
-            TrainEvaluationSize = Math.Min(train.Count, TrainEvaluationSize),
-        });
+        var trainer = new Trainer(recipe.Network, optimizer, options with { TrainEvaluationSize = Math.Min(train.Count, TrainEvaluationSize) });
 
         AnsiConsole.MarkupLineInterpolated(
-            $"Training [bold]SimpleConvNet[/] with {optimizerName} (lr {learningRate}, {schedule}), batch {batchSize}, on {train.Count} images; testing on {test.Count}.");
+            $"Training [bold]{modelName}[/] with {optimizer.GetType().Name} (lr {optimizer.LearningRate}, {schedule}), batch {options.BatchSize}, on {train.Count} images; testing on {test.Count}.");
         TrainingHistory history = TrainingProgressView.Run(trainer, train, test, cancellation);
 
         Directory.CreateDirectory(outputFolder);
         string modelPath = Path.Combine(outputFolder, RunFiles.ModelFileName);
         string curvePath = Path.Combine(outputFolder, RunFiles.CurveFileName);
-        ModelFile.Save(network, modelPath);
-        LearningCurveChart.Save(curvePath, "SimpleConvNet on MNIST", history.TrainAccuracies, history.TestAccuracies);
+        Checkpoint.Save(recipe.Network, modelPath, ModelCatalog.Metadata(modelName));
+        LearningCurveChart.Save(curvePath, $"{modelName} network on MNIST", history.TrainAccuracies, history.TestAccuracies);
         AnsiConsole.MarkupLineInterpolated($"Saved the model to [bold]{modelPath}[/] and the learning curve to [bold]{curvePath}[/].");
 
-        Console.WriteLine(TestScore.Of(network, test).Summary);
+        Console.WriteLine(TestScore.Of(recipe.Network, test).Summary);
         return 0;
+    }
+
+    /// <summary>The recipe's optimizer, or the one <c>--optimizer</c>/<c>--lr</c> ask for over the same parameters.</summary>
+    private static IOptimizer ChooseOptimizer(CommandLine commandLine, TrainingRecipe recipe)
+    {
+        if (!commandLine.Has("optimizer") && !commandLine.Has("lr"))
+        {
+            return recipe.Optimizer;
+        }
+
+        string name = commandLine.GetChoice("optimizer", "adam", OptimizerFactory.Names);
+        float learningRate = commandLine.GetPositiveFloat("lr", recipe.Optimizer.LearningRate);
+        return OptimizerFactory.Create(name, recipe.Network.Parameters.Select(named => named.Parameter).ToList(), learningRate);
     }
 }

@@ -122,9 +122,9 @@ internal static unsafe class ConvolutionKernels
         for (int image = firstImage; image < endImage; image++)
         {
             PatchMatrix.Unroll(pass.Images + ((long)image * geometry.ImageSize), patches, geometry);
-            var gradient = new ReadOnlySpan<float>(pass.Planes + ((long)image * pass.Filters * positions), pass.Filters * positions);
-            Gemm.MultiplyTransposedB(
-                gradient, new ReadOnlySpan<float>(patches, geometry.PatchSize * positions), weightGradient, pass.Filters, positions, geometry.PatchSize, accumulate: true);
+            float* gradientPlanes = pass.Planes + ((long)image * pass.Filters * positions);
+            RowDotProducts.MultiplyAddTransposed(gradientPlanes, patches, partial, pass.Filters, geometry.PatchSize, positions);
+            var gradient = new ReadOnlySpan<float>(gradientPlanes, pass.Filters * positions);
             for (int filter = 0; filter < pass.Filters; filter++)
             {
                 biasGradient[filter] += TensorPrimitives.Sum(gradient.Slice(filter * positions, positions));

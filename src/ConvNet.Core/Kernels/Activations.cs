@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace ConvNet.Core.Kernels;
 
@@ -18,10 +19,14 @@ internal static class Activations
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
+            // Unchecked loads and stores (the lengths were checked above): slicing a span per vector costs as much as the work.
+            ref float outputStart = ref MemoryMarshal.GetReference(output);
+            ref float gradientStart = ref MemoryMarshal.GetReference(outputGradient);
+            ref float resultStart = ref MemoryMarshal.GetReference(inputGradient);
             for (; i <= output.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                var active = Vector.GreaterThan(new Vector<float>(output[i..]), Vector<float>.Zero);
-                Vector.ConditionalSelect(active, new Vector<float>(outputGradient[i..]), Vector<float>.Zero).CopyTo(inputGradient[i..]);
+                var active = Vector.GreaterThan(Vector.LoadUnsafe(ref outputStart, (nuint)i), Vector<float>.Zero);
+                Vector.ConditionalSelect(active, Vector.LoadUnsafe(ref gradientStart, (nuint)i), Vector<float>.Zero).StoreUnsafe(ref resultStart, (nuint)i);
             }
         }
 

@@ -153,12 +153,16 @@ internal static unsafe class PoolingKernels
         int planes = Math.Min(PlanesPerChunk, pass.PlaneCount - firstPlane);
         int planeSize = geometry.Height * geometry.Width;
 
-        // A window lies inside its plane, so each chunk clears and fills only its own planes.
-        new Span<float>(pass.Input + ((long)firstPlane * planeSize), planes * planeSize).Clear();
-        int end = (firstPlane + planes) * geometry.OutputPositions;
-        for (int i = firstPlane * geometry.OutputPositions; i < end; i++)
+        // A window lies inside its plane, so each plane is cleared and filled on its own while it sits in L1.
+        int outputPlaneSize = geometry.OutputPositions;
+        for (int plane = firstPlane; plane < firstPlane + planes; plane++)
         {
-            pass.Input[pass.MaxIndices[i]] += pass.Output[i];
+            new Span<float>(pass.Input + ((long)plane * planeSize), planeSize).Clear();
+            int end = (plane + 1) * outputPlaneSize;
+            for (int i = plane * outputPlaneSize; i < end; i++)
+            {
+                pass.Input[pass.MaxIndices[i]] += pass.Output[i];
+            }
         }
     }
 

@@ -28,6 +28,9 @@ internal static unsafe class GemmDriver<TVector, TLanes>
     // Columns of a B block: depth × columns floats are shared by all threads.
     private const int BlockColumns = 4096;
 
+    // Below this many floats a block of B is packed by the calling thread alone.
+    private const int ParallelPackingFloats = 1 << 16;
+
     // Below this many multiply-adds the hand-off to another core costs more than it saves.
     private const long ParallelMultiplyAdds = 1L << 18;
 
@@ -80,7 +83,7 @@ internal static unsafe class GemmDriver<TVector, TLanes>
             for (int firstDepth = 0; firstDepth < k; firstDepth += BlockDepth)
             {
                 int depth = Math.Min(BlockDepth, k - firstDepth);
-                GemmPacking<TVector, TLanes>.PackB(b, firstDepth, depth, firstColumn, columns, packedB);
+                PackBlockOfB(b, firstDepth, depth, firstColumn, columns, packedB, threads);
                 var block = new Block
                 {
                     A = a,
@@ -110,6 +113,38 @@ internal static unsafe class GemmDriver<TVector, TLanes>
                 }
             }
         }
+    }
+
+    private static void PackBlockOfB(StridedMatrix b, int firstDepth, int depth, int firstColumn, int columns, float* packedB, int threads)
+    {
+        // A wide block (an affine layer's input gradient reads 4320 transposed columns) is worth packing on every core.
+        int panels = CeilDiv(columns, PanelColumns);
+        if (threads == 1 || (long)depth * columns < ParallelPackingFloats || panels < 2 * threads)
+        {
+            GemmPacking<TVector, TLanes>.PackB(b, firstDepth, depth, firstColumn, columns, packedB);
+            return;
+        }
+
+        var packing = new BPacking
+        {
+            B = b,
+            FirstDepth = firstDepth,
+            Depth = depth,
+            FirstColumn = firstColumn,
+            Columns = columns,
+            PanelsPerChunk = CeilDiv(panels, 2 * threads),
+            PackedB = packedB,
+        };
+        WorkerPool.Run(&PackChunkOfB, &packing, CeilDiv(panels, packing.PanelsPerChunk));
+    }
+
+    private static void PackChunkOfB(void* context, int chunk)
+    {
+        ref readonly BPacking packing = ref *(BPacking*)context;
+        int start = chunk * packing.PanelsPerChunk * PanelColumns;
+        int count = Math.Min(packing.PanelsPerChunk * PanelColumns, packing.Columns - start);
+        GemmPacking<TVector, TLanes>.PackB(
+            packing.B, packing.FirstDepth, packing.Depth, packing.FirstColumn + start, count, packing.PackedB + ((long)start * packing.Depth));
     }
 
     private static void MultiplyUnit(void* context, int unit)
@@ -202,6 +237,18 @@ internal static unsafe class GemmDriver<TVector, TLanes>
         public int Panels;
         public int ColumnChunks;
         public bool Accumulate;
+    }
+
+    /// <summary>The arguments of a parallel packing of one block of B, passed to the workers by pointer.</summary>
+    private struct BPacking
+    {
+        public StridedMatrix B;
+        public int FirstDepth;
+        public int Depth;
+        public int FirstColumn;
+        public int Columns;
+        public int PanelsPerChunk;
+        public float* PackedB;
     }
 
     /// <summary>The arguments of a depth-split product, passed to the workers by pointer.</summary>

@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace ConvNet.Core.Kernels;
 
 /// <summary>
@@ -63,7 +66,30 @@ internal static unsafe class GemmPacking<TVector, TLanes>
         float* row3 = rows > 3 ? source + (3L * rowStride) : row0;
         float* row4 = rows > 4 ? source + (4L * rowStride) : row0;
         float* row5 = rows > 5 ? source + (5L * rowStride) : row0;
-        for (int p = 0; p < depth; p++)
+        int p = 0;
+        if (Sse2.IsSupported)
+        {
+            // Four depths at a time: a 4×4 transpose of rows 0–3 plus the pairs of rows 4–5, written as 24 floats.
+            for (; p <= depth - 4; p += 4)
+            {
+                Vector128<float> r0 = Vector128.Load(row0 + p), r1 = Vector128.Load(row1 + p), r2 = Vector128.Load(row2 + p);
+                Vector128<float> r3 = Vector128.Load(row3 + p), r4 = Vector128.Load(row4 + p), r5 = Vector128.Load(row5 + p);
+                Vector128<float> low01 = Sse.UnpackLow(r0, r1), high01 = Sse.UnpackHigh(r0, r1);
+                Vector128<float> low23 = Sse.UnpackLow(r2, r3), high23 = Sse.UnpackHigh(r2, r3);
+                Vector128<double> tail01 = Sse.UnpackLow(r4, r5).AsDouble(), tail23 = Sse.UnpackHigh(r4, r5).AsDouble();
+                float* target = panel + (p * PanelRows);
+                Sse.MoveLowToHigh(low01, low23).Store(target);
+                Sse2.StoreLow((double*)(target + 4), tail01);
+                Sse.MoveHighToLow(low23, low01).Store(target + 6);
+                Sse2.StoreHigh((double*)(target + 10), tail01);
+                Sse.MoveLowToHigh(high01, high23).Store(target + 12);
+                Sse2.StoreLow((double*)(target + 16), tail23);
+                Sse.MoveHighToLow(high23, high01).Store(target + 18);
+                Sse2.StoreHigh((double*)(target + 22), tail23);
+            }
+        }
+
+        for (; p < depth; p++)
         {
             float* target = panel + (p * PanelRows);
             target[0] = row0[p];
@@ -79,6 +105,21 @@ internal static unsafe class GemmPacking<TVector, TLanes>
 
     private static void PackRowsOfStrided(float* source, int rowStride, int columnStride, int rows, int depth, float* panel)
     {
+        if (rowStride == 1 && rows == PanelRows)
+        {
+            // A transposed operand: each depth's six values are already side by side.
+            for (int p = 0; p < depth; p++)
+            {
+                float* column = source + ((long)p * columnStride);
+                float* target = panel + (p * PanelRows);
+                Vector128.Load(column).Store(target);
+                target[4] = column[4];
+                target[5] = column[5];
+            }
+
+            return;
+        }
+
         for (int p = 0; p < depth; p++)
         {
             float* column = source + ((long)p * columnStride);

@@ -14,10 +14,10 @@ internal readonly record struct WindowGeometry(
     /// <summary>The number of window positions across the image.</summary>
     public int OutputWidth => ((Width + (2 * Padding) - WindowWidth) / Stride) + 1;
 
-    /// <summary>Window positions per image: the number of im2col rows per batch item.</summary>
+    /// <summary>Window positions per image: the number of columns of the unrolled patch matrix.</summary>
     public int OutputPositions => OutputHeight * OutputWidth;
 
-    /// <summary>Elements under one window across all channels: the number of im2col columns.</summary>
+    /// <summary>Elements under one window across all channels: the number of rows of the unrolled patch matrix.</summary>
     public int PatchSize => Channels * WindowHeight * WindowWidth;
 
     /// <summary>Elements of one image.</summary>

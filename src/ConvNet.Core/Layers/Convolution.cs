@@ -5,7 +5,8 @@ namespace ConvNet.Core.Layers;
 
 /// <summary>
 /// A 2-D convolution (cross-correlation, as in the seed) of [batch, inputChannels, height, width] images with
-/// <c>filterCount</c> square filters, computed as im2col followed by one matrix product.
+/// <c>filterCount</c> square filters, computed image by image on every core as a patch unroll and one matrix product
+/// that lands directly in NCHW order.
 /// Output: [batch, filterCount, (height + 2·padding − kernelSize) / stride + 1, (same for width)], rounded down.
 /// </summary>
 /// <remarks>

@@ -45,8 +45,7 @@ internal static unsafe class PoolingKernels
     {
         ref readonly Pass pass = ref *(Pass*)context;
         WindowGeometry geometry = pass.Geometry;
-        int firstPlane = chunk * PlanesPerChunk;
-        int planes = Math.Min(PlanesPerChunk, pass.PlaneCount - firstPlane);
+        (int firstPlane, int planes) = pass.PlanesOf(chunk);
         int planeSize = geometry.Height * geometry.Width;
         int outputPlaneSize = geometry.OutputPositions;
         if (Sse.IsSupported && geometry is { WindowHeight: 2, WindowWidth: 2, Stride: 2 })
@@ -149,8 +148,7 @@ internal static unsafe class PoolingKernels
     {
         ref readonly Pass pass = ref *(Pass*)context;
         WindowGeometry geometry = pass.Geometry;
-        int firstPlane = chunk * PlanesPerChunk;
-        int planes = Math.Min(PlanesPerChunk, pass.PlaneCount - firstPlane);
+        (int firstPlane, int planes) = pass.PlanesOf(chunk);
         int planeSize = geometry.Height * geometry.Width;
 
         // A window lies inside its plane, so each plane is cleared and filled on its own while it sits in L1.
@@ -194,5 +192,11 @@ internal static unsafe class PoolingKernels
 
         /// <summary>Absolute input index of each output's maximum, or null when not kept.</summary>
         public int* MaxIndices;
+
+        public readonly (int First, int Count) PlanesOf(int chunk)
+        {
+            int first = chunk * PlanesPerChunk;
+            return (first, Math.Min(PlanesPerChunk, PlaneCount - first));
+        }
     }
 }

@@ -7,13 +7,16 @@ namespace ConvNet.Core.Layers;
 /// </summary>
 /// <remarks>
 /// Both directions are views: Forward returns the input's storage under the new shape and Backward returns the
-/// output gradient's storage under the input's shape, so nothing is copied and nothing is allocated but the view.
-/// Neither is written to, in keeping with the rule that layers never mutate their inputs.
+/// output gradient's storage under the input's shape, so nothing is copied. Neither is written to, in keeping with
+/// the rule that layers never mutate their inputs. In training the views are kept and handed out again while the
+/// neighbouring layers pass the same (reused) tensors, so a steady-state training step allocates nothing here.
 /// </remarks>
 public sealed class Flatten : ILayer
 {
-    private TensorShape? _lastInputShape;
-    private TensorShape? _lastOutputShape;
+    private Tensor? _lastInput;
+    private Tensor? _lastOutput;
+    private Tensor? _lastOutputGradient;
+    private Tensor? _lastInputGradient;
 
     /// <summary>Creates a flatten layer.</summary>
     /// <param name="name">The layer's name within its network.</param>
@@ -45,20 +48,30 @@ public sealed class Flatten : ILayer
     public Tensor Forward(Tensor input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
-        TensorShape outputShape = GetOutputShape(input.Shape);
-        if (training)
+        if (!training)
         {
-            _lastInputShape = input.Shape;
-            _lastOutputShape = outputShape;
+            return input.Reshape(GetOutputShape(input.Shape));
         }
 
-        return input.Reshape(outputShape);
+        if (!ReferenceEquals(input, _lastInput))
+        {
+            _lastOutput = input.Reshape(GetOutputShape(input.Shape));
+            _lastInput = input;
+        }
+
+        return _lastOutput!;
     }
 
     /// <inheritdoc />
     public Tensor Backward(Tensor outputGradient)
     {
-        LayerGuard.CheckOutputGradient(Name, _lastOutputShape, outputGradient);
-        return outputGradient.Reshape(_lastInputShape!.Value);
+        LayerGuard.CheckOutputGradient(Name, _lastOutput?.Shape, outputGradient);
+        if (!ReferenceEquals(outputGradient, _lastOutputGradient))
+        {
+            _lastInputGradient = outputGradient.Reshape(_lastInput!.Shape);
+            _lastOutputGradient = outputGradient;
+        }
+
+        return _lastInputGradient!;
     }
 }

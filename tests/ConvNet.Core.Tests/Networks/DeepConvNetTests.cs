@@ -1,6 +1,10 @@
+using ConvNet.Core.Data;
 using ConvNet.Core.Layers;
 using ConvNet.Core.Networks;
+using ConvNet.Core.Optimizers;
+using ConvNet.Core.Serialization;
 using ConvNet.Core.Tensors;
+using ConvNet.Core.Training;
 
 namespace ConvNet.Core.Tests.Networks;
 
@@ -63,5 +67,29 @@ public class DeepConvNetTests
         network.ComputeGradients(input, [0, 1, 2, 3]);
 
         network.Parameters.Should().OnlyContain(p => p.Parameter.Gradient.ToArray().Any(g => g != 0f));
+    }
+
+    [Fact]
+    public void Trains_with_the_trainer_and_round_trips_through_a_checkpoint()
+    {
+        Sequential network = DeepConvNet.Create(seed: 4);
+        var data = new LabeledDataset(TestTensors.Uniform(new Random(3), 8, 1, 28, 28), [0, 1, 2, 3, 4, 5, 6, 7]);
+        float[] before = network.Parameters[0].Parameter.Value.ToArray();
+        var trainer = new Trainer(network, new Adam(network), new TrainerOptions { BatchSize = 4, Iterations = 2, TrainEvaluationSize = 0 });
+
+        TrainingHistory history = trainer.Train(data);
+
+        history.Epochs.Should().ContainSingle();
+        network.Parameters[0].Parameter.Value.ToArray().Should().NotEqual(before);
+        string path = Path.Combine(Path.GetTempPath(), $"convnet-deep-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            Checkpoint.Save(network, path, ModelCatalog.Metadata(ModelCatalog.Deep));
+            ModelCatalog.Load(path).Predict(data.Inputs).ToArray().Should().Equal(network.Predict(data.Inputs).ToArray());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }

@@ -38,7 +38,7 @@ public static class ModelCatalog
 
     /// <summary>
     /// The named network with the training setup it is measured with, all with mini-batches of 100 drawn with
-    /// <paramref name="seed"/>: <c>simple</c> trains with Adam (0.001) for 10 epochs; <c>deep</c> with Adam (0.001, the
+    /// <paramref name="seed"/> and training accuracy measured on 1,000 training items per epoch: <c>simple</c> trains with Adam (0.001) for 10 epochs; <c>deep</c> with Adam (0.001, the
     /// book's rate) and a cosine schedule for 5 epochs; <c>best</c> with Adam (0.002) and a cosine schedule for 5 epochs
     /// on shift-and-rotate augmented batches (±2 pixels, ±10°).
     /// </summary>
@@ -46,7 +46,7 @@ public static class ModelCatalog
     public static TrainingRecipe CreateRecipe(string name, int seed)
     {
         INetwork network = Create(name, seed);
-        var options = new TrainerOptions { BatchSize = 100, Seed = seed };
+        var options = new TrainerOptions { BatchSize = 100, Seed = seed, TrainEvaluationSize = 1000 };
         return name switch
         {
             Simple => new TrainingRecipe(name, network, new Adam(network, 0.001f), options with { Epochs = 10 }),

@@ -152,14 +152,30 @@ internal static unsafe class PoolingKernels
         int planeSize = geometry.Height * geometry.Width;
 
         // A window lies inside its plane, so each plane is cleared and filled on its own while it sits in L1.
+        // Pointers go to locals: read through the Pass they could alias the stores, and be reloaded every time.
+        float* inputGradient = pass.Input;
+        float* outputGradient = pass.Output;
+        int* maxIndices = pass.MaxIndices;
         int outputPlaneSize = geometry.OutputPositions;
+        bool windowsOverlap = geometry.Stride < geometry.WindowHeight || geometry.Stride < geometry.WindowWidth;
         for (int plane = firstPlane; plane < firstPlane + planes; plane++)
         {
-            new Span<float>(pass.Input + ((long)plane * planeSize), planeSize).Clear();
+            new Span<float>(inputGradient + ((long)plane * planeSize), planeSize).Clear();
             int end = (plane + 1) * outputPlaneSize;
-            for (int i = plane * outputPlaneSize; i < end; i++)
+            if (windowsOverlap)
             {
-                pass.Input[pass.MaxIndices[i]] += pass.Output[i];
+                for (int i = plane * outputPlaneSize; i < end; i++)
+                {
+                    inputGradient[maxIndices[i]] += outputGradient[i];
+                }
+            }
+            else
+            {
+                // Each input belongs to at most one window: a store, without the load of an accumulation.
+                for (int i = plane * outputPlaneSize; i < end; i++)
+                {
+                    inputGradient[maxIndices[i]] = outputGradient[i];
+                }
             }
         }
     }

@@ -33,9 +33,11 @@ internal static unsafe class RowDotProducts<TVector, TLanes>
     where TVector : struct
     where TLanes : struct, IFloatLanes<TVector>
 {
-    // 3 rows of A × 4 rows of B: twelve accumulators and seven loads per step fit the 16 AVX2 registers.
-    private const int BlockRowsOfA = 3;
-    private const int BlockRowsOfB = 4;
+    // 6 rows of A × 2 rows of B: twelve accumulators, the two B vectors and one A vector at a time fit the 16
+    // AVX2 registers. The six A rows stay in L1 while B streams from L2 once per six rows of A: with fewer A rows,
+    // B would be read from L2 more often than the FMA units can use it.
+    private const int BlockRowsOfA = 6;
+    private const int BlockRowsOfB = 2;
 
     /// <inheritdoc cref="RowDotProducts.MultiplyAddTransposed"/>
     public static void MultiplyAddTransposed(float* a, float* b, float* c, int m, int n, int k)
@@ -73,68 +75,54 @@ internal static unsafe class RowDotProducts<TVector, TLanes>
     private static void Block(float* a, float* b, float* c, int cRowStride, int k)
     {
         int lanes = TLanes.Count;
-        float* a1 = a + k, a2 = a + (2L * k);
-        float* b1 = b + k, b2 = b + (2L * k), b3 = b + (3L * k);
-        TVector s00 = TLanes.Zero, s01 = TLanes.Zero, s02 = TLanes.Zero, s03 = TLanes.Zero;
-        TVector s10 = TLanes.Zero, s11 = TLanes.Zero, s12 = TLanes.Zero, s13 = TLanes.Zero;
-        TVector s20 = TLanes.Zero, s21 = TLanes.Zero, s22 = TLanes.Zero, s23 = TLanes.Zero;
-        int p = 0;
-        for (; p <= k - lanes; p += lanes)
+        float* b1 = b + k;
+        TVector s00 = TLanes.Zero, s01 = TLanes.Zero, s10 = TLanes.Zero, s11 = TLanes.Zero;
+        TVector s20 = TLanes.Zero, s21 = TLanes.Zero, s30 = TLanes.Zero, s31 = TLanes.Zero;
+        TVector s40 = TLanes.Zero, s41 = TLanes.Zero, s50 = TLanes.Zero, s51 = TLanes.Zero;
+        for (int p = 0; p < k; p += lanes)
         {
-            TVector x0 = TLanes.Load(a + p), x1 = TLanes.Load(a1 + p), x2 = TLanes.Load(a2 + p);
-            TVector y = TLanes.Load(b + p);
-            s00 = TLanes.MultiplyAdd(x0, y, s00);
-            s10 = TLanes.MultiplyAdd(x1, y, s10);
-            s20 = TLanes.MultiplyAdd(x2, y, s20);
-            y = TLanes.Load(b1 + p);
-            s01 = TLanes.MultiplyAdd(x0, y, s01);
-            s11 = TLanes.MultiplyAdd(x1, y, s11);
-            s21 = TLanes.MultiplyAdd(x2, y, s21);
-            y = TLanes.Load(b2 + p);
-            s02 = TLanes.MultiplyAdd(x0, y, s02);
-            s12 = TLanes.MultiplyAdd(x1, y, s12);
-            s22 = TLanes.MultiplyAdd(x2, y, s22);
-            y = TLanes.Load(b3 + p);
-            s03 = TLanes.MultiplyAdd(x0, y, s03);
-            s13 = TLanes.MultiplyAdd(x1, y, s13);
-            s23 = TLanes.MultiplyAdd(x2, y, s23);
+            // The last step may be partial: lanes past k load as zero and add nothing.
+            int count = Math.Min(lanes, k - p);
+            bool full = count == lanes;
+            float* column = a + p;
+            TVector y0 = full ? TLanes.Load(b + p) : TLanes.LoadFirst(b + p, count);
+            TVector y1 = full ? TLanes.Load(b1 + p) : TLanes.LoadFirst(b1 + p, count);
+            TVector x = full ? TLanes.Load(column) : TLanes.LoadFirst(column, count);
+            s00 = TLanes.MultiplyAdd(x, y0, s00);
+            s01 = TLanes.MultiplyAdd(x, y1, s01);
+            column += k;
+            x = full ? TLanes.Load(column) : TLanes.LoadFirst(column, count);
+            s10 = TLanes.MultiplyAdd(x, y0, s10);
+            s11 = TLanes.MultiplyAdd(x, y1, s11);
+            column += k;
+            x = full ? TLanes.Load(column) : TLanes.LoadFirst(column, count);
+            s20 = TLanes.MultiplyAdd(x, y0, s20);
+            s21 = TLanes.MultiplyAdd(x, y1, s21);
+            column += k;
+            x = full ? TLanes.Load(column) : TLanes.LoadFirst(column, count);
+            s30 = TLanes.MultiplyAdd(x, y0, s30);
+            s31 = TLanes.MultiplyAdd(x, y1, s31);
+            column += k;
+            x = full ? TLanes.Load(column) : TLanes.LoadFirst(column, count);
+            s40 = TLanes.MultiplyAdd(x, y0, s40);
+            s41 = TLanes.MultiplyAdd(x, y1, s41);
+            column += k;
+            x = full ? TLanes.Load(column) : TLanes.LoadFirst(column, count);
+            s50 = TLanes.MultiplyAdd(x, y0, s50);
+            s51 = TLanes.MultiplyAdd(x, y1, s51);
         }
 
-        if (p < k)
-        {
-            // The tail as one more masked step: lanes past k load as zero.
-            int count = k - p;
-            TVector x0 = TLanes.LoadFirst(a + p, count), x1 = TLanes.LoadFirst(a1 + p, count), x2 = TLanes.LoadFirst(a2 + p, count);
-            TVector y = TLanes.LoadFirst(b + p, count);
-            s00 = TLanes.MultiplyAdd(x0, y, s00);
-            s10 = TLanes.MultiplyAdd(x1, y, s10);
-            s20 = TLanes.MultiplyAdd(x2, y, s20);
-            y = TLanes.LoadFirst(b1 + p, count);
-            s01 = TLanes.MultiplyAdd(x0, y, s01);
-            s11 = TLanes.MultiplyAdd(x1, y, s11);
-            s21 = TLanes.MultiplyAdd(x2, y, s21);
-            y = TLanes.LoadFirst(b2 + p, count);
-            s02 = TLanes.MultiplyAdd(x0, y, s02);
-            s12 = TLanes.MultiplyAdd(x1, y, s12);
-            s22 = TLanes.MultiplyAdd(x2, y, s22);
-            y = TLanes.LoadFirst(b3 + p, count);
-            s03 = TLanes.MultiplyAdd(x0, y, s03);
-            s13 = TLanes.MultiplyAdd(x1, y, s13);
-            s23 = TLanes.MultiplyAdd(x2, y, s23);
-        }
+        AddSums(c, s00, s01);
+        AddSums(c + cRowStride, s10, s11);
+        AddSums(c + (2L * cRowStride), s20, s21);
+        AddSums(c + (3L * cRowStride), s30, s31);
+        AddSums(c + (4L * cRowStride), s40, s41);
+        AddSums(c + (5L * cRowStride), s50, s51);
+    }
 
-        float* c1 = c + cRowStride, c2 = c + (2L * cRowStride);
-        c[0] += TLanes.Sum(s00);
-        c[1] += TLanes.Sum(s01);
-        c[2] += TLanes.Sum(s02);
-        c[3] += TLanes.Sum(s03);
-        c1[0] += TLanes.Sum(s10);
-        c1[1] += TLanes.Sum(s11);
-        c1[2] += TLanes.Sum(s12);
-        c1[3] += TLanes.Sum(s13);
-        c2[0] += TLanes.Sum(s20);
-        c2[1] += TLanes.Sum(s21);
-        c2[2] += TLanes.Sum(s22);
-        c2[3] += TLanes.Sum(s23);
+    private static void AddSums(float* c, TVector first, TVector second)
+    {
+        c[0] += TLanes.Sum(first);
+        c[1] += TLanes.Sum(second);
     }
 }

@@ -21,6 +21,7 @@ internal static unsafe class GemmMicroKernel<TVector, TLanes>
     /// C[rows × columns] (row stride <paramref name="cRowStride"/>) = or += packed A panel · packed B panel over
     /// <paramref name="depth"/>; rows ≤ <see cref="PanelRows"/> and columns ≤ <see cref="PanelColumns"/> handle the edges.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     public static void Multiply(int depth, float* packedA, float* packedB, float* c, int cRowStride, int rows, int columns, bool accumulate)
     {
@@ -57,6 +58,7 @@ internal static unsafe class GemmMicroKernel<TVector, TLanes>
     }
 
     // Kept free of calls and edge branches so the JIT holds all twelve accumulators in registers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyFullTile(int depth, float* packedA, float* packedB, float* c, int cRowStride, bool accumulate)
     {
         int lanes = TLanes.Count;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -57,6 +58,7 @@ internal static unsafe class GemmPacking<TVector, TLanes>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackRowsOfRowMajor(float* source, int rowStride, int rows, int depth, float* panel)
     {
         // Read the panel's rows side by side so that every read stream and the write stream stay sequential.
@@ -103,6 +105,7 @@ internal static unsafe class GemmPacking<TVector, TLanes>
         ZeroMissingRows(rows, depth, panel);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackRowsOfStrided(float* source, int rowStride, int columnStride, int rows, int depth, float* panel)
     {
         if (rowStride == 1 && rows == PanelRows)
@@ -149,6 +152,7 @@ internal static unsafe class GemmPacking<TVector, TLanes>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackColumnsOfRowMajor(float* source, int rowStride, int columns, int depth, float* panel)
     {
         int lanes = TLanes.Count;
@@ -175,6 +179,7 @@ internal static unsafe class GemmPacking<TVector, TLanes>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackColumnsOfStrided(float* source, int rowStride, int columnStride, int columns, int depth, float* panel)
     {
         int width = PanelColumns;

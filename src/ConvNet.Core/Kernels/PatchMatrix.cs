@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace ConvNet.Core.Kernels;
@@ -14,6 +15,7 @@ namespace ConvNet.Core.Kernels;
 internal static unsafe class PatchMatrix
 {
     /// <summary>Fills <paramref name="patches"/> [PatchSize × OutputPositions] from <paramref name="image"/> [C, H, W].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unroll(float* image, float* patches, WindowGeometry geometry)
     {
         int outputWidth = geometry.OutputWidth;
@@ -57,6 +59,7 @@ internal static unsafe class PatchMatrix
 
     /// <summary>The adjoint of <see cref="Unroll"/>: adds every entry of <paramref name="patches"/> to the pixel it was
     /// read from in <paramref name="image"/> (entries that fell on the padding are dropped).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FoldAdd(float* patches, float* image, WindowGeometry geometry)
     {
         int outputWidth = geometry.OutputWidth;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -77,6 +78,7 @@ internal static unsafe class PoolingKernels
     }
 
     /// <summary>One plane; <paramref name="maxIndices"/> may be null (inference keeps no indices).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MaxForward2x2(float* input, int planeStart, float* output, int* maxIndices, WindowGeometry geometry)
     {
         int width = geometry.Width;
@@ -144,6 +146,7 @@ internal static unsafe class PoolingKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MaxBackwardChunk(void* context, int chunk)
     {
         ref readonly Pass pass = ref *(Pass*)context;

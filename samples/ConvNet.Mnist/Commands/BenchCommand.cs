@@ -12,6 +12,7 @@ internal sealed class BenchCommand : ICommand
     public IReadOnlyList<OptionHelp> Options { get; } =
     [
         new("steps", "N", "timed training steps (default 50)"),
+        new("warmup", "N", "untimed training steps first, until the JIT has optimized the hot code (default 100)"),
         new("batch-size", "N", "images per training step and inference batch (default 100)"),
     ];
 
@@ -20,6 +21,7 @@ internal sealed class BenchCommand : ICommand
         var options = new PerformanceBenchmarkOptions
         {
             TimedSteps = commandLine.GetInt("steps", 50, minimum: 1),
+            WarmupSteps = commandLine.GetInt("warmup", 100, minimum: 0),
             BatchSize = commandLine.GetInt("batch-size", 100, minimum: 1),
         };
 

@@ -10,7 +10,12 @@ public sealed record PerformanceBenchmarkOptions
     public int TimedSteps { get; init; } = 50;
 
     /// <summary>Untimed steps first, so the JIT and the buffers reach their steady state.</summary>
-    public int WarmupSteps { get; init; } = 5;
+    /// <remarks>
+    /// The default is long because .NET compiles in tiers: hot methods start as quick unoptimized code and are
+    /// recompiled in the background; here that takes roughly the first 50 steps. Five warm-up steps (as the PyTorch
+    /// script uses; it has no JIT) time that transition, about twice the steady-state step, not the rest of an epoch.
+    /// </remarks>
+    public int WarmupSteps { get; init; } = 100;
 
     /// <summary>Images in one training epoch, to turn a step time into <see cref="PerformanceReport.EpochSeconds"/>.</summary>
     public int EpochImages { get; init; } = 60_000;

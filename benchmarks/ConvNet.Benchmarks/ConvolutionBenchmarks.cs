@@ -13,8 +13,8 @@ namespace ConvNet.Benchmarks;
 public class ConvolutionBenchmarks
 {
     private Convolution _layer = null!;
-    private Tensor _input = null!;
-    private Tensor _outputGradient = null!;
+    private FloatTensor _input = null!;
+    private FloatTensor _outputGradient = null!;
 
     [Params(false, true)]
     public bool InputGradient { get; set; }
@@ -25,8 +25,8 @@ public class ConvolutionBenchmarks
         var random = new Random(1);
         _layer = new Convolution("conv1", inputChannels: 1, filterCount: 30, kernelSize: 5);
         WeightInitialization.Normal(_layer.Weight.Value, 0.01f, random);
-        _input = new Tensor(100, 1, 28, 28);
-        _outputGradient = new Tensor(100, 30, 24, 24);
+        _input = new FloatTensor(100, 1, 28, 28);
+        _outputGradient = new FloatTensor(100, 30, 24, 24);
         Fill(_input.Span, random);
         Fill(_outputGradient.Span, random);
 
@@ -36,10 +36,10 @@ public class ConvolutionBenchmarks
     }
 
     [Benchmark]
-    public Tensor Forward() => _layer.Forward(_input, training: true);
+    public FloatTensor Forward() => _layer.Forward(_input, training: true);
 
     [Benchmark]
-    public Tensor Backward() => _layer.Backward(_outputGradient);
+    public FloatTensor Backward() => _layer.Backward(_outputGradient);
 
     private static void Fill(Span<float> values, Random random)
     {

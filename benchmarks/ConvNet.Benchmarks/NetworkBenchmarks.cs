@@ -14,8 +14,8 @@ public class NetworkBenchmarks
 {
     private SimpleConvNet _network = null!;
     private Sgd _sgd = null!;
-    private Tensor _batch = null!;
-    private Tensor _image = null!;
+    private FloatTensor _batch = null!;
+    private FloatTensor _image = null!;
     private int[] _labels = [];
 
     [GlobalSetup]
@@ -24,7 +24,7 @@ public class NetworkBenchmarks
         _network = new SimpleConvNet(new SimpleConvNetOptions(), seed: 1);
         _sgd = new Sgd(_network, learningRate: 0.01f);
         var random = new Random(1);
-        _batch = new Tensor(100, 1, 28, 28);
+        _batch = new FloatTensor(100, 1, 28, 28);
         Span<float> pixels = _batch.Span;
         for (int i = 0; i < pixels.Length; i++)
         {
@@ -43,8 +43,8 @@ public class NetworkBenchmarks
     }
 
     [Benchmark]
-    public Tensor InferenceAt100() => _network.Predict(_batch);
+    public FloatTensor InferenceAt100() => _network.Predict(_batch);
 
     [Benchmark]
-    public Tensor InferenceAt1() => _network.Predict(_image);
+    public FloatTensor InferenceAt1() => _network.Predict(_image);
 }

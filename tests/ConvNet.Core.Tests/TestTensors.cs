@@ -6,9 +6,9 @@ namespace ConvNet.Core.Tests;
 internal static class TestTensors
 {
     /// <summary>Values uniform in [−1, 1].</summary>
-    public static Tensor Uniform(Random random, params int[] dimensions)
+    public static FloatTensor Uniform(Random random, params int[] dimensions)
     {
-        var tensor = new Tensor(new TensorShape(dimensions));
+        var tensor = new FloatTensor(new TensorShape(dimensions));
         Span<float> values = tensor.Span;
         for (int i = 0; i < values.Length; i++)
         {
@@ -19,9 +19,9 @@ internal static class TestTensors
     }
 
     /// <summary>Values with magnitude in [0.1, 1] and random sign: further than any small ε from ReLU's kink.</summary>
-    public static Tensor AwayFromZero(Random random, params int[] dimensions)
+    public static FloatTensor AwayFromZero(Random random, params int[] dimensions)
     {
-        Tensor tensor = Uniform(random, dimensions);
+        FloatTensor tensor = Uniform(random, dimensions);
         Span<float> values = tensor.Span;
         for (int i = 0; i < values.Length; i++)
         {
@@ -32,9 +32,9 @@ internal static class TestTensors
     }
 
     /// <summary>All values distinct, 0.05 apart, shuffled: every max-pooling window has a clear winner.</summary>
-    public static Tensor Distinct(Random random, params int[] dimensions)
+    public static FloatTensor Distinct(Random random, params int[] dimensions)
     {
-        var tensor = new Tensor(new TensorShape(dimensions));
+        var tensor = new FloatTensor(new TensorShape(dimensions));
         Span<float> values = tensor.Span;
         for (int i = 0; i < values.Length; i++)
         {

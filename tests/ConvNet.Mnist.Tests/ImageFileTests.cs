@@ -27,7 +27,7 @@ public sealed class ImageFileTests : IDisposable
         }
 
         (float[] luminance, int width, int height) = ImageFile.ReadGrayscale(path);
-        Tensor image = MnistImagePreprocessor.ToMnist(luminance, width, height);
+        FloatTensor image = MnistImagePreprocessor.ToMnist(luminance, width, height);
 
         (width, height).Should().Be((200, 150));
         luminance[0].Should().BeApproximately(1f, 0.02f, "the paper is white (JPEG may shift it slightly)");

@@ -28,7 +28,7 @@ internal sealed class PredictCommand : ICommand
         }
 
         string modelPath = commandLine.GetExistingFile("model", RunFiles.DefaultModelPath);
-        (Tensor digit, int? label) = commandLine.Has("image")
+        (FloatTensor digit, int? label) = commandLine.Has("image")
             ? (ReadPicture(commandLine.GetExistingFile("image")), null)
             : await ReadTestImageAsync(commandLine, cancellation).ConfigureAwait(false);
         INetwork network = ModelCatalog.Load(modelPath);
@@ -57,13 +57,13 @@ internal sealed class PredictCommand : ICommand
         return 0;
     }
 
-    private static Tensor ReadPicture(string path)
+    private static FloatTensor ReadPicture(string path)
     {
         (float[] luminance, int width, int height) = ImageFile.ReadGrayscale(path);
         return MnistImagePreprocessor.ToMnist(luminance, width, height);
     }
 
-    private static async Task<(Tensor Digit, int? Label)> ReadTestImageAsync(CommandLine commandLine, CancellationToken cancellation)
+    private static async Task<(FloatTensor Digit, int? Label)> ReadTestImageAsync(CommandLine commandLine, CancellationToken cancellation)
     {
         int index = commandLine.GetInt("test-index", 0, minimum: 0, maximum: 9_999);
         MnistDataset mnist = await MnistData.LoadAsync(commandLine, cancellation).ConfigureAwait(false);

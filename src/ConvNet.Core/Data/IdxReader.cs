@@ -20,7 +20,7 @@ public static class IdxReader
     /// <param name="path">An IDX image file (magic 0x00000803), raw or gzip-compressed.</param>
     /// <exception cref="InvalidDataException">The file is not a complete, consistent IDX image file.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    public static Tensor ReadImages(string path)
+    public static FloatTensor ReadImages(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var content = IdxFile.Read(path, IdxFile.ImagesMagic);
@@ -31,7 +31,7 @@ public static class IdxReader
         }
 
         int[] dimensions = content.Dimensions;
-        return new Tensor(new TensorShape(dimensions[0], 1, dimensions[1], dimensions[2]), pixels);
+        return new FloatTensor(new TensorShape(dimensions[0], 1, dimensions[1], dimensions[2]), pixels);
     }
 
     /// <summary>Reads a label file as one class index per item.</summary>
@@ -59,7 +59,7 @@ public static class IdxReader
     public static LabeledDataset ReadDataset(string imagesPath, string labelsPath)
     {
         int[] labels = ReadLabels(labelsPath);
-        Tensor images = ReadImages(imagesPath);
+        FloatTensor images = ReadImages(imagesPath);
         if (images.Shape[0] != labels.Length)
         {
             throw new InvalidDataException(

@@ -14,7 +14,7 @@ public sealed class LabeledDataset
     /// <param name="inputs">The items, batch axis first (for images [count, channels, height, width]).</param>
     /// <param name="labels">One class index per item.</param>
     /// <exception cref="ArgumentException">The counts differ or a label is negative.</exception>
-    public LabeledDataset(Tensor inputs, int[] labels)
+    public LabeledDataset(FloatTensor inputs, int[] labels)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(labels);
@@ -37,7 +37,7 @@ public sealed class LabeledDataset
     }
 
     /// <summary>The items, batch axis first.</summary>
-    public Tensor Inputs { get; }
+    public FloatTensor Inputs { get; }
 
     /// <summary>The class index of each item.</summary>
     public IReadOnlyList<int> Labels => _labels;

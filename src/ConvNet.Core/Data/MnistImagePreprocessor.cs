@@ -35,7 +35,7 @@ public static class MnistImagePreprocessor
     /// The sizes do not match the pixel count, a pixel is outside [0, 1], or the picture is blank (no stroke stands
     /// out from the background).
     /// </exception>
-    public static Tensor ToMnist(ReadOnlySpan<float> luminance, int width, int height)
+    public static FloatTensor ToMnist(ReadOnlySpan<float> luminance, int width, int height)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
@@ -212,7 +212,7 @@ public static class MnistImagePreprocessor
         return weights;
     }
 
-    private static Tensor CentreByMass(float[] digit, int digitWidth, int digitHeight)
+    private static FloatTensor CentreByMass(float[] digit, int digitWidth, int digitHeight)
     {
         double mass = 0, massX = 0, massY = 0;
         for (int y = 0; y < digitHeight; y++)
@@ -231,7 +231,7 @@ public static class MnistImagePreprocessor
         int left = Math.Clamp((int)Math.Round(centre - (massX / mass)), 0, ImageSize - digitWidth);
         int top = Math.Clamp((int)Math.Round(centre - (massY / mass)), 0, ImageSize - digitHeight);
 
-        var image = new Tensor(1, 1, ImageSize, ImageSize);
+        var image = new FloatTensor(1, 1, ImageSize, ImageSize);
         Span<float> pixels = image.Span;
         for (int y = 0; y < digitHeight; y++)
         {

@@ -16,9 +16,9 @@ namespace ConvNet.Core.Layers;
 public sealed class Affine : ILayer
 {
     private readonly Parameter[] _parameters;
-    private Tensor? _input;
-    private Tensor? _output;
-    private Tensor? _inputGradient;
+    private FloatTensor? _input;
+    private FloatTensor? _output;
+    private FloatTensor? _inputGradient;
 
     /// <summary>Creates an affine layer with zero weights and biases.</summary>
     /// <param name="name">The layer's name, such as <c>affine1</c>.</param>
@@ -33,8 +33,8 @@ public sealed class Affine : ILayer
         Name = name;
         InputSize = inputSize;
         OutputSize = outputSize;
-        Weight = new Parameter("weight", new Tensor(inputSize, outputSize));
-        Bias = new Parameter("bias", new Tensor(outputSize));
+        Weight = new Parameter("weight", new FloatTensor(inputSize, outputSize));
+        Bias = new Parameter("bias", new FloatTensor(outputSize));
         _parameters = [Weight, Bias];
     }
 
@@ -60,11 +60,11 @@ public sealed class Affine : ILayer
     public TensorShape GetOutputShape(TensorShape inputShape) => OutputShape(inputShape, nameof(inputShape));
 
     /// <inheritdoc />
-    public Tensor Forward(Tensor input, bool training)
+    public FloatTensor Forward(FloatTensor input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
         TensorShape outputShape = OutputShape(input.Shape, nameof(input));
-        Tensor output = training ? LayerGuard.Reuse(ref _output, outputShape) : InferenceBuffers.Rent(outputShape);
+        FloatTensor output = training ? LayerGuard.Reuse(ref _output, outputShape) : InferenceBuffers.Rent(outputShape);
         Gemm.Multiply(input.ReadOnlySpan, Weight.Value.ReadOnlySpan, output.Span, outputShape[0], InputSize, OutputSize);
         ReadOnlySpan<float> bias = Bias.Value.ReadOnlySpan;
         for (int item = 0; item < outputShape[0]; item++)
@@ -82,10 +82,10 @@ public sealed class Affine : ILayer
     }
 
     /// <inheritdoc />
-    public Tensor Backward(Tensor outputGradient)
+    public FloatTensor Backward(FloatTensor outputGradient)
     {
         LayerGuard.CheckOutputGradient(Name, _output?.Shape, outputGradient);
-        Tensor input = _input!; // Set by the same training-mode Forward that set _output.
+        FloatTensor input = _input!; // Set by the same training-mode Forward that set _output.
         int batchSize = outputGradient.Shape[0];
         ReadOnlySpan<float> gradient = outputGradient.ReadOnlySpan;
 
@@ -98,7 +98,7 @@ public sealed class Affine : ILayer
             TensorPrimitives.Add(biasGradient, gradient.Slice(item * OutputSize, OutputSize), biasGradient);
         }
 
-        Tensor inputGradient = LayerGuard.Reuse(ref _inputGradient, input.Shape);
+        FloatTensor inputGradient = LayerGuard.Reuse(ref _inputGradient, input.Shape);
         Gemm.MultiplyTransposedB(gradient, Weight.Value.ReadOnlySpan, inputGradient.Span, batchSize, OutputSize, InputSize);
         return inputGradient;
     }

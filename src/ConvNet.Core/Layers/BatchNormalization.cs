@@ -19,12 +19,12 @@ public sealed class BatchNormalization : IStatefulLayer
 {
     private readonly Parameter _gamma;
     private readonly Parameter _beta;
-    private readonly Tensor _runningMean;
-    private readonly Tensor _runningVariance;
+    private readonly FloatTensor _runningMean;
+    private readonly FloatTensor _runningVariance;
     private readonly float[] _inverseStd;
-    private Tensor? _normalized;
-    private Tensor? _output;
-    private Tensor? _inputGradient;
+    private FloatTensor? _normalized;
+    private FloatTensor? _output;
+    private FloatTensor? _inputGradient;
     private TensorShape? _lastOutputShape;
 
     /// <summary>Creates a batch normalization layer with gamma = 1, beta = 0, running mean 0 and running variance 1.</summary>
@@ -51,12 +51,12 @@ public sealed class BatchNormalization : IStatefulLayer
         FeatureCount = featureCount;
         Momentum = momentum;
         Epsilon = epsilon;
-        var gamma = new Tensor(featureCount);
+        var gamma = new FloatTensor(featureCount);
         gamma.Span.Fill(1f);
         _gamma = new Parameter("gamma", gamma);
-        _beta = new Parameter("beta", new Tensor(featureCount));
-        _runningMean = new Tensor(featureCount);
-        _runningVariance = new Tensor(featureCount);
+        _beta = new Parameter("beta", new FloatTensor(featureCount));
+        _runningMean = new FloatTensor(featureCount);
+        _runningVariance = new FloatTensor(featureCount);
         _runningVariance.Span.Fill(1f);
         _inverseStd = new float[featureCount];
         Parameters = [_gamma, _beta];
@@ -94,7 +94,7 @@ public sealed class BatchNormalization : IStatefulLayer
     }
 
     /// <inheritdoc />
-    public Tensor Forward(Tensor input, bool training)
+    public FloatTensor Forward(FloatTensor input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
         TensorShape shape = GetOutputShape(input.Shape);
@@ -102,14 +102,14 @@ public sealed class BatchNormalization : IStatefulLayer
     }
 
     /// <inheritdoc />
-    public Tensor Backward(Tensor outputGradient)
+    public FloatTensor Backward(FloatTensor outputGradient)
     {
         LayerGuard.CheckOutputGradient(Name, _lastOutputShape, outputGradient);
         TensorShape shape = outputGradient.Shape;
         int batchSize = shape.BatchSize;
         int planeSize = shape.ItemSize / FeatureCount;
         float count = batchSize * planeSize;
-        Tensor inputGradient = LayerGuard.Reuse(ref _inputGradient, shape);
+        FloatTensor inputGradient = LayerGuard.Reuse(ref _inputGradient, shape);
         ReadOnlySpan<float> dOutput = outputGradient.ReadOnlySpan;
         ReadOnlySpan<float> normalized = _normalized!.ReadOnlySpan;
         Span<float> dInput = inputGradient.Span;
@@ -147,13 +147,13 @@ public sealed class BatchNormalization : IStatefulLayer
         return inputGradient;
     }
 
-    private Tensor ForwardTraining(Tensor input, TensorShape shape)
+    private FloatTensor ForwardTraining(FloatTensor input, TensorShape shape)
     {
         int batchSize = shape.BatchSize;
         int planeSize = shape.ItemSize / FeatureCount;
         double count = (double)batchSize * planeSize;
-        Tensor normalizedTensor = LayerGuard.Reuse(ref _normalized, shape);
-        Tensor output = LayerGuard.Reuse(ref _output, shape);
+        FloatTensor normalizedTensor = LayerGuard.Reuse(ref _normalized, shape);
+        FloatTensor output = LayerGuard.Reuse(ref _output, shape);
         ReadOnlySpan<float> x = input.ReadOnlySpan;
         Span<float> normalized = normalizedTensor.Span;
         Span<float> y = output.Span;
@@ -194,11 +194,11 @@ public sealed class BatchNormalization : IStatefulLayer
         return output;
     }
 
-    private Tensor ForwardInference(Tensor input, TensorShape shape)
+    private FloatTensor ForwardInference(FloatTensor input, TensorShape shape)
     {
         int batchSize = shape.BatchSize;
         int planeSize = shape.ItemSize / FeatureCount;
-        var output = new Tensor(shape);
+        var output = new FloatTensor(shape);
         ReadOnlySpan<float> x = input.ReadOnlySpan;
         Span<float> y = output.Span;
         ReadOnlySpan<float> gamma = _gamma.Value.ReadOnlySpan;

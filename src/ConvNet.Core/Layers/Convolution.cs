@@ -18,9 +18,9 @@ public sealed class Convolution : ILayer
 {
     private readonly Parameter[] _parameters;
     private WindowGeometry _trainingGeometry;
-    private Tensor? _input;
-    private Tensor? _output;
-    private Tensor? _inputGradient;
+    private FloatTensor? _input;
+    private FloatTensor? _output;
+    private FloatTensor? _inputGradient;
 
     /// <summary>Creates a convolution with zero weights and biases.</summary>
     /// <param name="name">The layer's name, such as <c>conv1</c>.</param>
@@ -44,8 +44,8 @@ public sealed class Convolution : ILayer
         KernelSize = kernelSize;
         Stride = stride;
         Padding = padding;
-        Weight = new Parameter("weight", new Tensor(filterCount, inputChannels, kernelSize, kernelSize));
-        Bias = new Parameter("bias", new Tensor(filterCount));
+        Weight = new Parameter("weight", new FloatTensor(filterCount, inputChannels, kernelSize, kernelSize));
+        Bias = new Parameter("bias", new FloatTensor(filterCount));
         _parameters = [Weight, Bias];
     }
 
@@ -87,12 +87,12 @@ public sealed class Convolution : ILayer
     public TensorShape GetOutputShape(TensorShape inputShape) => OutputShape(inputShape, nameof(inputShape));
 
     /// <inheritdoc />
-    public Tensor Forward(Tensor input, bool training)
+    public FloatTensor Forward(FloatTensor input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
         TensorShape outputShape = OutputShape(input.Shape, nameof(input));
         WindowGeometry geometry = GeometryFor(input.Shape);
-        Tensor output = training ? LayerGuard.Reuse(ref _output, outputShape) : InferenceBuffers.Rent(outputShape);
+        FloatTensor output = training ? LayerGuard.Reuse(ref _output, outputShape) : InferenceBuffers.Rent(outputShape);
         ConvolutionKernels.Forward(input.ReadOnlySpan, Weight.Value.ReadOnlySpan, Bias.Value.ReadOnlySpan, output.Span, input.Shape[0], geometry);
         if (training)
         {
@@ -106,15 +106,15 @@ public sealed class Convolution : ILayer
     }
 
     /// <inheritdoc />
-    public Tensor Backward(Tensor outputGradient)
+    public FloatTensor Backward(FloatTensor outputGradient)
     {
         LayerGuard.CheckOutputGradient(Name, _output?.Shape, outputGradient);
-        Tensor input = _input!; // Set by the same training-mode Forward that set _output.
+        FloatTensor input = _input!; // Set by the same training-mode Forward that set _output.
         WindowGeometry geometry = _trainingGeometry;
         int batchSize = outputGradient.Shape[0];
         ConvolutionKernels.ParameterGradients(
             input.ReadOnlySpan, outputGradient.ReadOnlySpan, Weight.Gradient.Span, Bias.Gradient.Span, batchSize, geometry);
-        Tensor inputGradient = LayerGuard.Reuse(ref _inputGradient, input.Shape);
+        FloatTensor inputGradient = LayerGuard.Reuse(ref _inputGradient, input.Shape);
         if (ComputesInputGradient)
         {
             ConvolutionKernels.InputGradient(outputGradient.ReadOnlySpan, Weight.Value.ReadOnlySpan, inputGradient.Span, batchSize, FilterCount, geometry);

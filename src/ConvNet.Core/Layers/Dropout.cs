@@ -16,9 +16,9 @@ public sealed class Dropout : ILayer
 {
     private readonly Random _random;
     private readonly float _keepScale;
-    private Tensor? _mask;
-    private Tensor? _output;
-    private Tensor? _inputGradient;
+    private FloatTensor? _mask;
+    private FloatTensor? _output;
+    private FloatTensor? _inputGradient;
     private TensorShape? _lastOutputShape;
 
     /// <summary>Creates a dropout layer.</summary>
@@ -59,7 +59,7 @@ public sealed class Dropout : ILayer
     public TensorShape GetOutputShape(TensorShape inputShape) => inputShape;
 
     /// <inheritdoc />
-    public Tensor Forward(Tensor input, bool training)
+    public FloatTensor Forward(FloatTensor input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (!training)
@@ -68,23 +68,23 @@ public sealed class Dropout : ILayer
         }
 
         bool reuseMask = FreezeMask && _mask is not null && _mask.Shape == input.Shape;
-        Tensor mask = LayerGuard.Reuse(ref _mask, input.Shape);
+        FloatTensor mask = LayerGuard.Reuse(ref _mask, input.Shape);
         if (!reuseMask)
         {
             DrawMask(mask.Span);
         }
 
-        Tensor output = LayerGuard.Reuse(ref _output, input.Shape);
+        FloatTensor output = LayerGuard.Reuse(ref _output, input.Shape);
         TensorPrimitives.Multiply(input.ReadOnlySpan, mask.ReadOnlySpan, output.Span);
         _lastOutputShape = input.Shape;
         return output;
     }
 
     /// <inheritdoc />
-    public Tensor Backward(Tensor outputGradient)
+    public FloatTensor Backward(FloatTensor outputGradient)
     {
         LayerGuard.CheckOutputGradient(Name, _lastOutputShape, outputGradient);
-        Tensor inputGradient = LayerGuard.Reuse(ref _inputGradient, outputGradient.Shape);
+        FloatTensor inputGradient = LayerGuard.Reuse(ref _inputGradient, outputGradient.Shape);
         TensorPrimitives.Multiply(outputGradient.ReadOnlySpan, _mask!.ReadOnlySpan, inputGradient.Span);
         return inputGradient;
     }

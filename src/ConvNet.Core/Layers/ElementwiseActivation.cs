@@ -13,8 +13,8 @@ namespace ConvNet.Core.Layers;
 /// </remarks>
 public abstract class ElementwiseActivation : ILayer
 {
-    private Tensor? _output;
-    private Tensor? _inputGradient;
+    private FloatTensor? _output;
+    private FloatTensor? _inputGradient;
     private TensorShape? _lastOutputShape;
 
     private protected ElementwiseActivation(string name)
@@ -33,10 +33,10 @@ public abstract class ElementwiseActivation : ILayer
     public TensorShape GetOutputShape(TensorShape inputShape) => inputShape;
 
     /// <inheritdoc />
-    public Tensor Forward(Tensor input, bool training)
+    public FloatTensor Forward(FloatTensor input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
-        Tensor output = training ? LayerGuard.Reuse(ref _output, input.Shape) : InferenceBuffers.Rent(input.Shape);
+        FloatTensor output = training ? LayerGuard.Reuse(ref _output, input.Shape) : InferenceBuffers.Rent(input.Shape);
         Activate(input.ReadOnlySpan, output.Span);
         if (training)
         {
@@ -47,10 +47,10 @@ public abstract class ElementwiseActivation : ILayer
     }
 
     /// <inheritdoc />
-    public Tensor Backward(Tensor outputGradient)
+    public FloatTensor Backward(FloatTensor outputGradient)
     {
         LayerGuard.CheckOutputGradient(Name, _lastOutputShape, outputGradient);
-        Tensor inputGradient = LayerGuard.Reuse(ref _inputGradient, outputGradient.Shape);
+        FloatTensor inputGradient = LayerGuard.Reuse(ref _inputGradient, outputGradient.Shape);
         Differentiate(_output!.ReadOnlySpan, outputGradient.ReadOnlySpan, inputGradient.Span);
         return inputGradient;
     }

@@ -13,10 +13,10 @@ namespace ConvNet.Core.Layers;
 /// </remarks>
 public sealed class Flatten : ILayer
 {
-    private Tensor? _lastInput;
-    private Tensor? _lastOutput;
-    private Tensor? _lastOutputGradient;
-    private Tensor? _lastInputGradient;
+    private FloatTensor? _lastInput;
+    private FloatTensor? _lastOutput;
+    private FloatTensor? _lastOutputGradient;
+    private FloatTensor? _lastInputGradient;
 
     /// <summary>Creates a flatten layer.</summary>
     /// <param name="name">The layer's name within its network.</param>
@@ -45,7 +45,7 @@ public sealed class Flatten : ILayer
     }
 
     /// <inheritdoc />
-    public Tensor Forward(Tensor input, bool training)
+    public FloatTensor Forward(FloatTensor input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (!training)
@@ -63,7 +63,7 @@ public sealed class Flatten : ILayer
     }
 
     /// <inheritdoc />
-    public Tensor Backward(Tensor outputGradient)
+    public FloatTensor Backward(FloatTensor outputGradient)
     {
         LayerGuard.CheckOutputGradient(Name, _lastOutput?.Shape, outputGradient);
         if (!ReferenceEquals(outputGradient, _lastOutputGradient))

@@ -36,10 +36,10 @@ public interface ILayer
     /// <summary>Computes the layer's output for a batch.</summary>
     /// <param name="input">The input batch; not modified.</param>
     /// <param name="training">True to keep what Backward needs (and to apply training-only behaviour such as dropout).</param>
-    Tensor Forward(Tensor input, bool training);
+    FloatTensor Forward(FloatTensor input, bool training);
 
     /// <summary>Back-propagates the gradient of the loss through the last training-mode Forward.</summary>
     /// <param name="outputGradient">dLoss/dOutput, shaped like the last output; not modified.</param>
     /// <returns>dLoss/dInput, shaped like the last input.</returns>
-    Tensor Backward(Tensor outputGradient);
+    FloatTensor Backward(FloatTensor outputGradient);
 }

@@ -14,20 +14,20 @@ public interface ILossLayer
     /// <summary>The mean loss over the batch for class-index targets.</summary>
     /// <param name="scores">[batch, classes] scores (logits); not modified.</param>
     /// <param name="labels">One class index in [0, classes) per batch item.</param>
-    float Forward(Tensor scores, ReadOnlySpan<int> labels);
+    float Forward(FloatTensor scores, ReadOnlySpan<int> labels);
 
     /// <summary>The mean loss over the batch for one-hot (or any probability-row) targets.</summary>
     /// <param name="scores">[batch, classes] scores (logits); not modified.</param>
     /// <param name="targets">[batch, classes] target distributions, same shape as <paramref name="scores"/>.</param>
-    float Forward(Tensor scores, Tensor targets);
+    float Forward(FloatTensor scores, FloatTensor targets);
 
     /// <summary>dLoss/dScores for the last Forward, shaped like its scores.</summary>
     /// <exception cref="InvalidOperationException">No Forward came first.</exception>
-    Tensor Backward();
+    FloatTensor Backward();
 
     /// <summary>The mean loss over the batch for class-index targets, in double precision, without keeping any state
     /// (for evaluation and gradient checks; thread-safe).</summary>
     /// <param name="scores">[batch, classes] scores (logits); not modified.</param>
     /// <param name="labels">One class index in [0, classes) per batch item.</param>
-    double Evaluate(Tensor scores, ReadOnlySpan<int> labels);
+    double Evaluate(FloatTensor scores, ReadOnlySpan<int> labels);
 }

@@ -17,7 +17,7 @@ internal static class InferenceBuffers
     private static readonly ConcurrentDictionary<int, ConcurrentBag<float[]>> FreeByLength = new();
 
     /// <summary>A tensor of <paramref name="shape"/> over reused (or new, uninitialized) storage.</summary>
-    public static Tensor Rent(TensorShape shape)
+    public static FloatTensor Rent(TensorShape shape)
     {
         float[]? storage = null;
         if (FreeByLength.TryGetValue(shape.ElementCount, out ConcurrentBag<float[]>? free))
@@ -25,11 +25,11 @@ internal static class InferenceBuffers
             free.TryTake(out storage);
         }
 
-        return Tensor.OverRecycledStorage(shape, storage ?? GC.AllocateUninitializedArray<float>(shape.ElementCount));
+        return FloatTensor.OverRecycledStorage(shape, storage ?? GC.AllocateUninitializedArray<float>(shape.ElementCount));
     }
 
     /// <summary>Takes back the storage of a tensor from <see cref="Rent"/>; the caller must not use the tensor again.</summary>
-    public static void Return(Tensor tensor)
+    public static void Return(FloatTensor tensor)
     {
         if (tensor.OwnsRecycledStorage)
         {

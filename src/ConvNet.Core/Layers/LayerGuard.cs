@@ -9,7 +9,7 @@ internal static class LayerGuard
     /// Throws unless a training-mode Forward has run (<paramref name="lastOutputShape"/> is set) and the gradient
     /// has the shape of that Forward's output.
     /// </summary>
-    public static void CheckOutputGradient(string layerName, TensorShape? lastOutputShape, Tensor outputGradient)
+    public static void CheckOutputGradient(string layerName, TensorShape? lastOutputShape, FloatTensor outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
         if (lastOutputShape is not { } expected)
@@ -30,11 +30,11 @@ internal static class LayerGuard
     /// Returns <paramref name="buffer"/> when it already has <paramref name="shape"/>, else replaces it with a new tensor,
     /// so that training steps of one batch size allocate only once.
     /// </summary>
-    public static Tensor Reuse(ref Tensor? buffer, TensorShape shape)
+    public static FloatTensor Reuse(ref FloatTensor? buffer, TensorShape shape)
     {
         if (buffer is null || buffer.Shape != shape)
         {
-            buffer = new Tensor(shape);
+            buffer = new FloatTensor(shape);
         }
 
         return buffer;
@@ -42,7 +42,7 @@ internal static class LayerGuard
 
     /// <summary>
     /// Returns <paramref name="buffer"/> when it already has <paramref name="length"/> elements, else replaces it with a
-    /// new array: the workspace counterpart of <see cref="Reuse(ref Tensor?, TensorShape)"/>.
+    /// new array: the workspace counterpart of <see cref="Reuse(ref FloatTensor?, TensorShape)"/>.
     /// </summary>
     public static T[] Reuse<T>(ref T[]? buffer, int length)
     {

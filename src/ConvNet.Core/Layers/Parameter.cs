@@ -11,23 +11,23 @@ public sealed class Parameter
     /// <summary>Creates a parameter over an existing value tensor, with a zero gradient of the same shape.</summary>
     /// <param name="name">The name within its layer, such as <c>weight</c> or <c>bias</c>.</param>
     /// <param name="value">The initial value; owned by the parameter from now on.</param>
-    public Parameter(string name, Tensor value)
+    public Parameter(string name, FloatTensor value)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(value);
         Name = name;
         Value = value;
-        Gradient = new Tensor(value.Shape);
+        Gradient = new FloatTensor(value.Shape);
     }
 
     /// <summary>The name within its layer, such as <c>weight</c>.</summary>
     public string Name { get; }
 
     /// <summary>The current value.</summary>
-    public Tensor Value { get; }
+    public FloatTensor Value { get; }
 
     /// <summary>The gradient of the loss with respect to <see cref="Value"/>, as left by the last Backward.</summary>
-    public Tensor Gradient { get; }
+    public FloatTensor Gradient { get; }
 
     /// <summary>The shape of both value and gradient.</summary>
     public TensorShape Shape => Value.Shape;

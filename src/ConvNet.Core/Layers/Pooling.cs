@@ -18,8 +18,8 @@ public sealed class Pooling : ILayer
 {
     private WindowGeometry _trainingGeometry;
     private int[]? _maxIndices;
-    private Tensor? _output;
-    private Tensor? _inputGradient;
+    private FloatTensor? _output;
+    private FloatTensor? _inputGradient;
 
     /// <summary>Creates a pooling layer.</summary>
     /// <param name="name">The layer's name, such as <c>pool1</c>.</param>
@@ -62,13 +62,13 @@ public sealed class Pooling : ILayer
     public TensorShape GetOutputShape(TensorShape inputShape) => OutputShape(inputShape, nameof(inputShape));
 
     /// <inheritdoc />
-    public Tensor Forward(Tensor input, bool training)
+    public FloatTensor Forward(FloatTensor input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
         TensorShape outputShape = OutputShape(input.Shape, nameof(input));
         WindowGeometry geometry = GeometryFor(input.Shape);
         int planeCount = input.Shape[0] * input.Shape[1];
-        Tensor output = training ? LayerGuard.Reuse(ref _output, outputShape) : InferenceBuffers.Rent(outputShape);
+        FloatTensor output = training ? LayerGuard.Reuse(ref _output, outputShape) : InferenceBuffers.Rent(outputShape);
         if (Mode == PoolingMode.Max)
         {
             Span<int> maxIndices = training ? LayerGuard.Reuse(ref _maxIndices, output.Length) : [];
@@ -88,11 +88,11 @@ public sealed class Pooling : ILayer
     }
 
     /// <inheritdoc />
-    public Tensor Backward(Tensor outputGradient)
+    public FloatTensor Backward(FloatTensor outputGradient)
     {
         LayerGuard.CheckOutputGradient(Name, _output?.Shape, outputGradient);
         TensorShape outputShape = outputGradient.Shape;
-        Tensor inputGradient = LayerGuard.Reuse(
+        FloatTensor inputGradient = LayerGuard.Reuse(
             ref _inputGradient, new TensorShape(outputShape[0], outputShape[1], _trainingGeometry.Height, _trainingGeometry.Width));
         if (Mode == PoolingMode.Max)
         {

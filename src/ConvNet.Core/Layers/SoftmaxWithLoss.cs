@@ -10,28 +10,28 @@ namespace ConvNet.Core.Layers;
 /// computed as log-sum-exp minus the target score (no <c>log(p + 1e-7)</c> as in the seed), accumulated in double.
 /// </summary>
 /// <remarks>
-/// Targets are either class indices (<see cref="Forward(Tensor, ReadOnlySpan{int})"/>) or rows of a distribution such
-/// as one-hot vectors (<see cref="Forward(Tensor, Tensor)"/>); the overload says which, never the sizes.
+/// Targets are either class indices (<see cref="Forward(FloatTensor, ReadOnlySpan{int})"/>) or rows of a distribution such
+/// as one-hot vectors (<see cref="Forward(FloatTensor, FloatTensor)"/>); the overload says which, never the sizes.
 /// Forward keeps the probabilities and targets for Backward in buffers reused while the batch shape stays the same.
 /// </remarks>
 public sealed class SoftmaxWithLoss : ILossLayer
 {
-    private Tensor? _probabilities;
-    private Tensor? _scoresGradient;
-    private Tensor? _targets;
+    private FloatTensor? _probabilities;
+    private FloatTensor? _scoresGradient;
+    private FloatTensor? _targets;
     private int[]? _labels;
     private bool _lastForwardUsedLabels;
 
     /// <summary>The softmax probabilities of the last Forward, [batch, classes]; null before the first Forward.
     /// Valid until the next Forward.</summary>
-    public Tensor? Probabilities => _probabilities;
+    public FloatTensor? Probabilities => _probabilities;
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The scores are not rank 2, the label count differs from the batch size, or a label is outside [0, classes).</exception>
-    public float Forward(Tensor scores, ReadOnlySpan<int> labels)
+    public float Forward(FloatTensor scores, ReadOnlySpan<int> labels)
     {
         ValidateLabels(scores, labels, nameof(labels));
-        Tensor probabilities = LayerGuard.Reuse(ref _probabilities, scores.Shape);
+        FloatTensor probabilities = LayerGuard.Reuse(ref _probabilities, scores.Shape);
         labels.CopyTo(LayerGuard.Reuse(ref _labels, labels.Length));
         _lastForwardUsedLabels = true;
         return (float)Softmax.ForwardWithLabels(scores.ReadOnlySpan, probabilities.Span, labels, scores.Shape[1]);
@@ -39,7 +39,7 @@ public sealed class SoftmaxWithLoss : ILossLayer
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The scores are not rank 2 or the targets' shape differs from the scores'.</exception>
-    public float Forward(Tensor scores, Tensor targets)
+    public float Forward(FloatTensor scores, FloatTensor targets)
     {
         ValidateScores(scores);
         ArgumentNullException.ThrowIfNull(targets);
@@ -50,15 +50,15 @@ public sealed class SoftmaxWithLoss : ILossLayer
                 nameof(targets));
         }
 
-        Tensor probabilities = LayerGuard.Reuse(ref _probabilities, scores.Shape);
-        Tensor kept = LayerGuard.Reuse(ref _targets, targets.Shape);
+        FloatTensor probabilities = LayerGuard.Reuse(ref _probabilities, scores.Shape);
+        FloatTensor kept = LayerGuard.Reuse(ref _targets, targets.Shape);
         targets.ReadOnlySpan.CopyTo(kept.Span);
         _lastForwardUsedLabels = false;
         return (float)Softmax.ForwardWithTargets(scores.ReadOnlySpan, probabilities.Span, kept.ReadOnlySpan, scores.Shape[0], scores.Shape[1]);
     }
 
     /// <inheritdoc />
-    public Tensor Backward()
+    public FloatTensor Backward()
     {
         if (_probabilities is null)
         {
@@ -67,7 +67,7 @@ public sealed class SoftmaxWithLoss : ILossLayer
 
         int batchSize = _probabilities.Shape[0];
         int classes = _probabilities.Shape[1];
-        Tensor gradient = LayerGuard.Reuse(ref _scoresGradient, _probabilities.Shape);
+        FloatTensor gradient = LayerGuard.Reuse(ref _scoresGradient, _probabilities.Shape);
         Span<float> values = gradient.Span;
         if (_lastForwardUsedLabels)
         {
@@ -89,13 +89,13 @@ public sealed class SoftmaxWithLoss : ILossLayer
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The scores are not rank 2, the label count differs from the batch size, or a label is outside [0, classes).</exception>
-    public double Evaluate(Tensor scores, ReadOnlySpan<int> labels)
+    public double Evaluate(FloatTensor scores, ReadOnlySpan<int> labels)
     {
         ValidateLabels(scores, labels, nameof(labels));
         return Softmax.CrossEntropy(scores.ReadOnlySpan, labels, scores.Shape[1]);
     }
 
-    private static void ValidateLabels(Tensor scores, ReadOnlySpan<int> labels, string argumentName)
+    private static void ValidateLabels(FloatTensor scores, ReadOnlySpan<int> labels, string argumentName)
     {
         ValidateScores(scores);
         int classes = scores.Shape[1];
@@ -114,7 +114,7 @@ public sealed class SoftmaxWithLoss : ILossLayer
         }
     }
 
-    private static void ValidateScores(Tensor scores)
+    private static void ValidateScores(FloatTensor scores)
     {
         ArgumentNullException.ThrowIfNull(scores);
         if (scores.Shape.Rank != 2)

@@ -14,7 +14,7 @@ public static class WeightInitialization
     /// <param name="standardDeviation">The spread of the draws; 0 gives zeros.</param>
     /// <param name="random">The source of randomness; its state advances.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="standardDeviation"/> is negative or not finite.</exception>
-    public static void Normal(Tensor target, float standardDeviation, Random random)
+    public static void Normal(FloatTensor target, float standardDeviation, Random random)
     {
         CheckArguments(target, standardDeviation, random, nameof(standardDeviation));
 
@@ -53,7 +53,7 @@ public static class WeightInitialization
     /// <param name="limit">The half-width of the interval; 0 gives zeros.</param>
     /// <param name="random">The source of randomness; its state advances.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is negative or not finite.</exception>
-    public static void Uniform(Tensor target, float limit, Random random)
+    public static void Uniform(FloatTensor target, float limit, Random random)
     {
         CheckArguments(target, limit, random, nameof(limit));
 
@@ -69,7 +69,7 @@ public static class WeightInitialization
     /// <param name="scheme">Which spread to draw with.</param>
     /// <param name="random">The source of randomness; its state advances.</param>
     /// <exception cref="ArgumentException">The weight is neither rank 2 nor rank 4.</exception>
-    public static void Initialize(Tensor weight, WeightInitScheme scheme, Random random)
+    public static void Initialize(FloatTensor weight, WeightInitScheme scheme, Random random)
     {
         ArgumentNullException.ThrowIfNull(weight);
         var (fanIn, fanOut) = Fans(weight.Shape);
@@ -98,7 +98,7 @@ public static class WeightInitialization
         }
     }
 
-    private static void CheckArguments(Tensor target, float spread, Random random, string spreadName)
+    private static void CheckArguments(FloatTensor target, float spread, Random random, string spreadName)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(random);

@@ -28,17 +28,17 @@ public interface INetwork
     /// <summary>The class scores (logits, before softmax) for a batch. Safe to call from many threads at once.</summary>
     /// <param name="input">A batch shaped [batch, ..<see cref="InputShape"/>].</param>
     /// <returns>A new [batch, <see cref="ClassCount"/>] tensor owned by the caller.</returns>
-    Tensor Predict(Tensor input);
+    FloatTensor Predict(FloatTensor input);
 
     /// <summary>The mean loss of a batch (inference-mode forward).</summary>
-    float Loss(Tensor input, ReadOnlySpan<int> labels);
+    float Loss(FloatTensor input, ReadOnlySpan<int> labels);
 
     /// <summary>
     /// Runs a training-mode forward and backward pass, overwriting the gradient of every parameter, and returns the
     /// batch's mean loss. Not thread-safe: one training loop per network.
     /// </summary>
-    float ComputeGradients(Tensor input, ReadOnlySpan<int> labels);
+    float ComputeGradients(FloatTensor input, ReadOnlySpan<int> labels);
 
     /// <summary>The fraction of <paramref name="labels"/> predicted correctly, evaluated in batches (a last partial batch counts).</summary>
-    double Accuracy(Tensor input, ReadOnlySpan<int> labels, int batchSize = 100);
+    double Accuracy(FloatTensor input, ReadOnlySpan<int> labels, int batchSize = 100);
 }

@@ -80,7 +80,7 @@ public sealed class Sequential : INetwork
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The input is not shaped [batch, ..<see cref="InputShape"/>].</exception>
-    public Tensor Predict(Tensor input)
+    public FloatTensor Predict(FloatTensor input)
     {
         CheckInput(input);
         return Run(input, training: false);
@@ -88,15 +88,15 @@ public sealed class Sequential : INetwork
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The input shape is wrong, or the labels do not match the batch.</exception>
-    public float Loss(Tensor input, ReadOnlySpan<int> labels) => (float)LossLayer.Evaluate(Predict(input), labels);
+    public float Loss(FloatTensor input, ReadOnlySpan<int> labels) => (float)LossLayer.Evaluate(Predict(input), labels);
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The input shape is wrong, or the labels do not match the batch.</exception>
-    public float ComputeGradients(Tensor input, ReadOnlySpan<int> labels)
+    public float ComputeGradients(FloatTensor input, ReadOnlySpan<int> labels)
     {
         CheckInput(input);
         float loss = LossLayer.Forward(Run(input, training: true), labels);
-        Tensor gradient = LossLayer.Backward();
+        FloatTensor gradient = LossLayer.Backward();
         for (int i = _layers.Length - 1; i >= 0; i--)
         {
             gradient = _layers[i].Backward(gradient);
@@ -108,7 +108,7 @@ public sealed class Sequential : INetwork
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The input shape is wrong, or the label count differs from the item count.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
-    public double Accuracy(Tensor input, ReadOnlySpan<int> labels, int batchSize = 100)
+    public double Accuracy(FloatTensor input, ReadOnlySpan<int> labels, int batchSize = 100)
     {
         CheckInput(input);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
@@ -122,7 +122,7 @@ public sealed class Sequential : INetwork
         for (int start = 0; start < count; start += batchSize)
         {
             int size = Math.Min(batchSize, count - start);
-            Tensor scores = Run(input.SliceBatch(start, size), training: false);
+            FloatTensor scores = Run(input.SliceBatch(start, size), training: false);
             for (int item = 0; item < size; item++)
             {
                 if (ArgMax(scores.ReadOnlySpan.Slice(item * ClassCount, ClassCount)) == labels[start + item])
@@ -137,12 +137,12 @@ public sealed class Sequential : INetwork
         return (double)correct / count;
     }
 
-    private Tensor Run(Tensor input, bool training)
+    private FloatTensor Run(FloatTensor input, bool training)
     {
-        Tensor output = input;
+        FloatTensor output = input;
         foreach (ILayer layer in _layers)
         {
-            Tensor next = layer.Forward(output, training);
+            FloatTensor next = layer.Forward(output, training);
 
             // In inference, an intermediate output is dead once the next layer has read it (unless that layer
             // returned a view of it): hand its storage back. The caller's input is never taken.
@@ -157,7 +157,7 @@ public sealed class Sequential : INetwork
         return output;
     }
 
-    private void CheckInput(Tensor input)
+    private void CheckInput(FloatTensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
         TensorShape shape = input.Shape;

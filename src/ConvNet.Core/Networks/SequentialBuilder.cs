@@ -46,7 +46,7 @@ public sealed class SequentialBuilder
         _batchShape = new TensorShape(dimensions);
     }
 
-    private delegate void WeightFill(Tensor weight, Random random);
+    private delegate void WeightFill(FloatTensor weight, Random random);
 
     /// <summary>The shape of one input item.</summary>
     public TensorShape InputShape { get; }

@@ -57,14 +57,14 @@ public sealed class SimpleConvNet : INetwork
     public IReadOnlyList<NamedParameter> Parameters => _network.Parameters;
 
     /// <inheritdoc />
-    public Tensor Predict(Tensor input) => _network.Predict(input);
+    public FloatTensor Predict(FloatTensor input) => _network.Predict(input);
 
     /// <inheritdoc />
-    public float Loss(Tensor input, ReadOnlySpan<int> labels) => _network.Loss(input, labels);
+    public float Loss(FloatTensor input, ReadOnlySpan<int> labels) => _network.Loss(input, labels);
 
     /// <inheritdoc />
-    public float ComputeGradients(Tensor input, ReadOnlySpan<int> labels) => _network.ComputeGradients(input, labels);
+    public float ComputeGradients(FloatTensor input, ReadOnlySpan<int> labels) => _network.ComputeGradients(input, labels);
 
     /// <inheritdoc />
-    public double Accuracy(Tensor input, ReadOnlySpan<int> labels, int batchSize = 100) => _network.Accuracy(input, labels, batchSize);
+    public double Accuracy(FloatTensor input, ReadOnlySpan<int> labels, int batchSize = 100) => _network.Accuracy(input, labels, batchSize);
 }

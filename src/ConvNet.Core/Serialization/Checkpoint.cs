@@ -134,11 +134,11 @@ public static class Checkpoint
     /// The file is corrupt, truncated, of a newer format version, or holds a tensor this library cannot represent
     /// (rank 0 or above 4, or a zero dimension).
     /// </exception>
-    public static IReadOnlyDictionary<string, Tensor> ReadTensors(string path)
+    public static IReadOnlyDictionary<string, FloatTensor> ReadTensors(string path)
     {
         using var stream = OpenRead(path);
         var header = ReadHeader(stream, path);
-        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var tensors = new Dictionary<string, FloatTensor>(StringComparer.Ordinal);
         foreach (var entry in header.Entries)
         {
             if (entry.Shape.Length is < 1 or > TensorShape.MaxRank || entry.Shape.Contains(0))
@@ -147,7 +147,7 @@ public static class Checkpoint
                     $"'{path}' holds tensor '{entry.Name}' {entry.FormattedShape}; tensors here have rank 1 to {TensorShape.MaxRank} and no zero dimension.");
             }
 
-            var tensor = new Tensor(new TensorShape(entry.Shape));
+            var tensor = new FloatTensor(new TensorShape(entry.Shape));
             SafeTensorsFormat.ReadData(stream, header, entry, tensor.Span);
             tensors.Add(entry.Name, tensor);
         }

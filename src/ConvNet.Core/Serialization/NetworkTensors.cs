@@ -9,10 +9,10 @@ internal static class NetworkTensors
 {
     /// <summary>The parameters by their network names, then each stateful layer's state as <c>layer.state</c>.</summary>
     /// <exception cref="InvalidOperationException">Two tensors share a name.</exception>
-    public static IReadOnlyList<KeyValuePair<string, Tensor>> Collect(INetwork network)
+    public static IReadOnlyList<KeyValuePair<string, FloatTensor>> Collect(INetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var tensors = new List<KeyValuePair<string, Tensor>>();
+        var tensors = new List<KeyValuePair<string, FloatTensor>>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var named in network.Parameters)
         {
@@ -32,7 +32,7 @@ internal static class NetworkTensors
 
         return tensors;
 
-        void Add(string name, Tensor value)
+        void Add(string name, FloatTensor value)
         {
             if (!names.Add(name))
             {

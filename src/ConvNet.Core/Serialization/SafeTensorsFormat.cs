@@ -27,7 +27,7 @@ internal static class SafeTensorsFormat
     private const string Float32 = "F32";
 
     /// <summary>Writes <paramref name="tensors"/> and <paramref name="metadata"/> to <paramref name="stream"/>.</summary>
-    public static void Write(Stream stream, IReadOnlyList<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string> metadata)
+    public static void Write(Stream stream, IReadOnlyList<KeyValuePair<string, FloatTensor>> tensors, IReadOnlyDictionary<string, string> metadata)
     {
         RequireLittleEndian();
         var header = new ArrayBufferWriter<byte>();

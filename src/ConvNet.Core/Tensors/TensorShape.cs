@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ConvNet.Core.Tensors;
 
 /// <summary>
-/// The immutable shape of a <see cref="Tensor"/>: rank 1 to 4, every dimension positive.
+/// The immutable shape of a <see cref="FloatTensor"/>: rank 1 to 4, every dimension positive.
 /// Images are laid out NCHW (batch, channels, height, width), row-major.
 /// </summary>
 /// <remarks>A value type so that shape checks on the training hot path never allocate.</remarks>

@@ -7,7 +7,7 @@ namespace ConvNet.Core.Training;
 internal static class BatchGather
 {
     /// <summary>Copies items <paramref name="indices"/> of <paramref name="source"/> into the first items of <paramref name="inputs"/> and <paramref name="labels"/>.</summary>
-    public static void Gather(LabeledDataset source, ReadOnlySpan<int> indices, Tensor inputs, Span<int> labels)
+    public static void Gather(LabeledDataset source, ReadOnlySpan<int> indices, FloatTensor inputs, Span<int> labels)
     {
         int itemSize = source.Inputs.Shape.ItemSize;
         ReadOnlySpan<float> from = source.Inputs.ReadOnlySpan;

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
-using Tensor = ConvNet.Core.Tensors.Tensor;
 using ConvNet.Core.Networks;
+using ConvNet.Core.Tensors;
 
 namespace ConvNet.Core.Training;
 
@@ -11,7 +11,7 @@ public static class Evaluation
     /// <param name="network">The classifier.</param>
     /// <param name="inputs">Items shaped [count, ..network.InputShape].</param>
     /// <param name="batchSize">Items per inference pass (the last may be smaller).</param>
-    public static int[] PredictClasses(INetwork network, Tensor inputs, int batchSize = 100)
+    public static int[] PredictClasses(INetwork network, FloatTensor inputs, int batchSize = 100)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(inputs);

@@ -12,7 +12,7 @@ internal sealed class EvaluationSet
 {
     private readonly LabeledDataset _source;
     private readonly int[] _indices;
-    private readonly Tensor _chunk;
+    private readonly FloatTensor _chunk;
     private readonly int[] _labels;
 
     public EvaluationSet(LabeledDataset source, int[] indices, int batchSize)
@@ -20,7 +20,7 @@ internal sealed class EvaluationSet
         _source = source;
         _indices = indices;
         int chunkSize = Math.Min(batchSize, indices.Length);
-        _chunk = new Tensor(source.Inputs.Shape.WithBatchSize(chunkSize));
+        _chunk = new FloatTensor(source.Inputs.Shape.WithBatchSize(chunkSize));
         _labels = new int[chunkSize];
     }
 

@@ -48,14 +48,14 @@ public static class GradientCheck
     /// <param name="seed">Seed of the random upstream gradient, uniform in [−1, 1].</param>
     /// <param name="epsilon">The finite-difference step.</param>
     /// <returns>Entries <c>input</c> and then one per parameter, named as the layer names them.</returns>
-    public static GradientCheckReport CheckLayer(ILayer layer, Tensor input, int seed = 0, float epsilon = DefaultLayerEpsilon)
+    public static GradientCheckReport CheckLayer(ILayer layer, FloatTensor input, int seed = 0, float epsilon = DefaultLayerEpsilon)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(input);
         CheckEpsilon(epsilon);
-        Tensor point = input.Clone();
+        FloatTensor point = input.Clone();
         var random = new Random(seed);
-        var upstream = new Tensor(layer.GetOutputShape(point.Shape));
+        var upstream = new FloatTensor(layer.GetOutputShape(point.Shape));
         Span<float> upstreamValues = upstream.Span;
         for (int i = 0; i < upstreamValues.Length; i++)
         {
@@ -84,7 +84,7 @@ public static class GradientCheck
     /// <param name="labels">One class index per batch item.</param>
     /// <param name="epsilon">The finite-difference step.</param>
     /// <returns>One entry per parameter, named like <see cref="INetwork.Parameters"/> (<c>conv1.weight</c>, ...).</returns>
-    public static GradientCheckReport CheckNetwork(INetwork network, Tensor input, ReadOnlySpan<int> labels, float epsilon = DefaultNetworkEpsilon)
+    public static GradientCheckReport CheckNetwork(INetwork network, FloatTensor input, ReadOnlySpan<int> labels, float epsilon = DefaultNetworkEpsilon)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(input);
@@ -104,7 +104,7 @@ public static class GradientCheck
         return new GradientCheckReport(entries);
     }
 
-    private static GradientCheckEntry Compare(string name, Tensor point, float[] analytic, Func<double> loss, float epsilon)
+    private static GradientCheckEntry Compare(string name, FloatTensor point, float[] analytic, Func<double> loss, float epsilon)
     {
         double largest = analytic.Length == 0 ? 0 : analytic.Max(value => Math.Abs((double)value));
         double floor = Math.Max(RelativeFloor * largest, AbsoluteFloor);
@@ -126,7 +126,7 @@ public static class GradientCheck
     /// when one step crosses a kink of a piecewise-linear layer the central difference is wrong, while the
     /// difference on the other side stays exact up to ε times the curvature.</summary>
     private static (double Error, double Numeric) BestDifference(
-        Tensor point, int index, double analytic, double lossAtPoint, Func<double> loss, float epsilon, double floor)
+        FloatTensor point, int index, double analytic, double lossAtPoint, Func<double> loss, float epsilon, double floor)
     {
         float original = point.Span[index];
         float plus = original + epsilon;

@@ -16,5 +16,5 @@ public interface IBatchAugmentation
     /// <param name="source">The batch [N, C, H, W] as gathered; not modified.</param>
     /// <param name="destination">A tensor of the same shape that receives the augmented batch; must not share storage with <paramref name="source"/>.</param>
     /// <exception cref="ArgumentException">The shapes differ or are not rank 4.</exception>
-    void Apply(Tensor source, Tensor destination);
+    void Apply(FloatTensor source, FloatTensor destination);
 }

@@ -48,7 +48,7 @@ public static class PerformanceBenchmark
     {
         int batchSize = options.BatchSize;
         var sgd = new Sgd(network, learningRate: 0.01f);
-        var batch = new Tensor(batchSize, data.Inputs.Shape[1], data.Inputs.Shape[2], data.Inputs.Shape[3]);
+        var batch = new FloatTensor(batchSize, data.Inputs.Shape[1], data.Inputs.Shape[2], data.Inputs.Shape[3]);
         int[] labels = new int[batchSize];
         int[] indices = new int[batchSize];
         var random = new Random(options.Seed);
@@ -109,7 +109,7 @@ public static class PerformanceBenchmark
         double[] runTimes = new double[options.LatencyRuns];
         for (int run = -20; run < options.LatencyRuns; run++)
         {
-            Tensor image = data.Inputs.SliceBatch(Math.Abs(run) % data.Count, 1);
+            FloatTensor image = data.Inputs.SliceBatch(Math.Abs(run) % data.Count, 1);
             long start = Stopwatch.GetTimestamp();
             network.Predict(image);
             if (run >= 0)
@@ -150,7 +150,7 @@ public static class PerformanceBenchmark
     private static LabeledDataset SyntheticImages(SimpleConvNetOptions networkOptions, int count, int seed)
     {
         var random = new Random(seed);
-        var images = new Tensor(count, networkOptions.InputChannels, networkOptions.InputHeight, networkOptions.InputWidth);
+        var images = new FloatTensor(count, networkOptions.InputChannels, networkOptions.InputHeight, networkOptions.InputWidth);
         Span<float> pixels = images.Span;
         for (int i = 0; i < pixels.Length; i++)
         {

@@ -38,7 +38,7 @@ public sealed class ShiftRotateAugmentation : IBatchAugmentation
     public float MaxRotationDegrees { get; }
 
     /// <inheritdoc />
-    public void Apply(Tensor source, Tensor destination)
+    public void Apply(FloatTensor source, FloatTensor destination)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);

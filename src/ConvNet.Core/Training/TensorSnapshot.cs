@@ -5,10 +5,10 @@ namespace ConvNet.Core.Training;
 /// <summary>A copy of some tensors (a network's parameters and state), taken and put back without allocating.</summary>
 internal sealed class TensorSnapshot
 {
-    private readonly Tensor[] _tensors;
+    private readonly FloatTensor[] _tensors;
     private readonly float[][] _copies;
 
-    public TensorSnapshot(IEnumerable<Tensor> tensors)
+    public TensorSnapshot(IEnumerable<FloatTensor> tensors)
     {
         _tensors = [.. tensors];
         _copies = [.. _tensors.Select(tensor => new float[tensor.Length])];

@@ -115,8 +115,8 @@ public sealed class Trainer
             ? new TensorSnapshot(NetworkTensors.Collect(Network).Select(tensor => tensor.Value))
             : null;
 
-        var batchInputs = new Tensor(training.Inputs.Shape.WithBatchSize(batchSize));
-        var augmentedInputs = Options.Augmentation is null ? null : new Tensor(batchInputs.Shape);
+        var batchInputs = new FloatTensor(training.Inputs.Shape.WithBatchSize(batchSize));
+        var augmentedInputs = Options.Augmentation is null ? null : new FloatTensor(batchInputs.Shape);
         var batchLabels = new int[batchSize];
         var epochs = new List<EpochResult>(totalEpochs);
         var batchLosses = new List<float>(totalIterations);

@@ -18,7 +18,7 @@ public sealed class IdxReaderTests : IDisposable
         byte[] file = IdxTestFiles.Images(3, 2, 4, pixels);
         string path = _folder.Write("images", compressed ? IdxTestFiles.Gzip(file) : file);
 
-        Tensor images = IdxReader.ReadImages(path);
+        FloatTensor images = IdxReader.ReadImages(path);
 
         images.Shape.Should().Be(new TensorShape(3, 1, 2, 4));
         images[0, 0, 0, 0].Should().Be(0f);

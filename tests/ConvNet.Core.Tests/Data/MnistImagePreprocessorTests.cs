@@ -14,7 +14,7 @@ public sealed class MnistImagePreprocessorTests
         float[] page = Page(10, 10, paper: 1f);
         Fill(page, 10, left: 5, top: 2, width: 4, height: 4, value: 0f);
 
-        Tensor image = MnistImagePreprocessor.ToMnist(page, 10, 10);
+        FloatTensor image = MnistImagePreprocessor.ToMnist(page, 10, 10);
 
         image.Shape.Should().Be(new TensorShape(1, 1, Size, Size));
         ShouldBeInkBlock(image, left: 4, top: 4, width: 20, height: 20);
@@ -27,7 +27,7 @@ public sealed class MnistImagePreprocessorTests
         float[] page = Page(10, 10, paper: 1f);
         Fill(page, 10, left: 0, top: 6, width: 2, height: 4, value: 0f);
 
-        Tensor image = MnistImagePreprocessor.ToMnist(page, 10, 10);
+        FloatTensor image = MnistImagePreprocessor.ToMnist(page, 10, 10);
 
         ShouldBeInkBlock(image, left: 9, top: 4, width: 10, height: 20);
     }
@@ -45,7 +45,7 @@ public sealed class MnistImagePreprocessorTests
             Fill(page, width, left: x - 3, top: y, width: 6, height: 1, value: 0.15f);
         }
 
-        Tensor image = MnistImagePreprocessor.ToMnist(page, width, height);
+        FloatTensor image = MnistImagePreprocessor.ToMnist(page, width, height);
 
         (int left, int top, int right, int bottom) = InkBounds(image);
         (bottom - top + 1).Should().Be(MnistImagePreprocessor.DigitSize, "the taller side is scaled to 20 pixels");
@@ -101,7 +101,7 @@ public sealed class MnistImagePreprocessorTests
     }
 
     /// <summary>Full ink inside the block, none outside it.</summary>
-    private static void ShouldBeInkBlock(Tensor image, int left, int top, int width, int height)
+    private static void ShouldBeInkBlock(FloatTensor image, int left, int top, int width, int height)
     {
         for (int y = 0; y < Size; y++)
         {
@@ -123,7 +123,7 @@ public sealed class MnistImagePreprocessorTests
         }
     }
 
-    private static (int Left, int Top, int Right, int Bottom) InkBounds(Tensor image)
+    private static (int Left, int Top, int Right, int Bottom) InkBounds(FloatTensor image)
     {
         int left = Size, top = Size, right = -1, bottom = -1;
         for (int y = 0; y < Size; y++)
@@ -141,7 +141,7 @@ public sealed class MnistImagePreprocessorTests
         return (left, top, right, bottom);
     }
 
-    private static (double X, double Y) CentreOfMass(Tensor image)
+    private static (double X, double Y) CentreOfMass(FloatTensor image)
     {
         double mass = 0, massX = 0, massY = 0;
         for (int y = 0; y < Size; y++)

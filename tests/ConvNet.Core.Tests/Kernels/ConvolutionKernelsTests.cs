@@ -77,11 +77,11 @@ public class ConvolutionKernelsTests
         var layer = new Convolution("conv", channels, filters, kernel, stride, padding);
         WeightInitialization.Normal(layer.Weight.Value, 1f, random);
         WeightInitialization.Normal(layer.Bias.Value, 1f, random);
-        Tensor input = TestTensors.Uniform(random, batch, channels, height, width);
+        FloatTensor input = TestTensors.Uniform(random, batch, channels, height, width);
 
-        Tensor output = layer.Forward(input, training: false);
+        FloatTensor output = layer.Forward(input, training: false);
 
-        Tensor expected = NaiveConvolution(input, layer.Weight.Value, layer.Bias.Value, stride, padding);
+        FloatTensor expected = NaiveConvolution(input, layer.Weight.Value, layer.Bias.Value, stride, padding);
         output.Shape.Should().Be(expected.Shape);
         output.ToArray().Should().Equal(expected.ToArray(), (a, e) => Math.Abs(a - e) <= 1e-5f);
     }
@@ -138,13 +138,13 @@ public class ConvolutionKernelsTests
         }
     }
 
-    internal static Tensor NaiveConvolution(Tensor input, Tensor weight, Tensor bias, int stride, int padding)
+    internal static FloatTensor NaiveConvolution(FloatTensor input, FloatTensor weight, FloatTensor bias, int stride, int padding)
     {
         int batch = input.Shape[0], channels = input.Shape[1], height = input.Shape[2], width = input.Shape[3];
         int filters = weight.Shape[0], kernel = weight.Shape[2];
         int outputHeight = ((height + (2 * padding) - kernel) / stride) + 1;
         int outputWidth = ((width + (2 * padding) - kernel) / stride) + 1;
-        var output = new Tensor(batch, filters, outputHeight, outputWidth);
+        var output = new FloatTensor(batch, filters, outputHeight, outputWidth);
         for (int n = 0; n < batch; n++)
         {
             for (int f = 0; f < filters; f++)

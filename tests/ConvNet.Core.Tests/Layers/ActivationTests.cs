@@ -9,7 +9,7 @@ public class ActivationTests
     private static readonly float[] Inputs = [-2f, -0.5f, 0.25f, 3f];
 
     private static float[] Apply(ILayer layer) =>
-        layer.Forward(Tensor.FromSpan(new TensorShape(1, Inputs.Length), Inputs), training: false).ToArray();
+        layer.Forward(FloatTensor.FromSpan(new TensorShape(1, Inputs.Length), Inputs), training: false).ToArray();
 
     [Fact]
     public void Sigmoid_matches_the_logistic_function()
@@ -41,8 +41,8 @@ public class ActivationTests
     public void LeakyRelu_backward_passes_the_slope_for_negative_input()
     {
         var layer = new LeakyRelu("l", 0.1f);
-        layer.Forward(Tensor.FromSpan(new TensorShape(1, 4), Inputs), training: true);
-        layer.Backward(Tensor.FromSpan(new TensorShape(1, 4), [1f, 2f, 3f, 4f])).ToArray()
+        layer.Forward(FloatTensor.FromSpan(new TensorShape(1, 4), Inputs), training: true);
+        layer.Backward(FloatTensor.FromSpan(new TensorShape(1, 4), [1f, 2f, 3f, 4f])).ToArray()
             .Should().Equal([0.1f, 0.2f, 3f, 4f], (a, b) => Math.Abs(a - b) < 1e-7f);
     }
 

@@ -15,7 +15,7 @@ public class BatchNormalizationTests
     {
         var layer = new BatchNormalization("bn", 2);
         // Feature 0: mean 2, variance 1; feature 1: mean 15, variance 25.
-        Tensor input = Tensor.FromSpan(new TensorShape(2, 2), [1f, 10f, 3f, 20f]);
+        FloatTensor input = FloatTensor.FromSpan(new TensorShape(2, 2), [1f, 10f, 3f, 20f]);
 
         float[] output = layer.Forward(input, training: true).ToArray();
 
@@ -29,7 +29,7 @@ public class BatchNormalizationTests
     {
         var layer = new BatchNormalization("bn", 2, momentum: 0.9f);
 
-        layer.Forward(Tensor.FromSpan(new TensorShape(2, 2), [1f, 10f, 3f, 20f]), training: true);
+        layer.Forward(FloatTensor.FromSpan(new TensorShape(2, 2), [1f, 10f, 3f, 20f]), training: true);
 
         layer.State[0].Name.Should().Be("running_mean");
         layer.State[0].Value.ToArray().Should().Equal([0.2f, 1.5f], Close);
@@ -43,9 +43,9 @@ public class BatchNormalizationTests
         var layer = new BatchNormalization("bn", 3);
         layer.Parameters[0].Value.Span.Fill(2f);
         layer.Parameters[1].Value.Span.Fill(3f);
-        Tensor input = TestTensors.Uniform(new Random(1), 4, 3, 5, 6);
+        FloatTensor input = TestTensors.Uniform(new Random(1), 4, 3, 5, 6);
 
-        Tensor output = layer.Forward(input, training: true);
+        FloatTensor output = layer.Forward(input, training: true);
 
         for (int channel = 0; channel < 3; channel++)
         {
@@ -79,7 +79,7 @@ public class BatchNormalizationTests
         layer.Parameters[0].Value.Span[0] = 2f;
         layer.Parameters[1].Value.Span[0] = 0.5f;
 
-        float[] output = layer.Forward(Tensor.FromSpan(new TensorShape(1, 2), [3f, 0f]), training: false).ToArray();
+        float[] output = layer.Forward(FloatTensor.FromSpan(new TensorShape(1, 2), [3f, 0f]), training: false).ToArray();
 
         // 2 · (3 − 1) / 2 + 0.5 and 1 · (0 + 1) / 0.5 + 0.
         output.Should().Equal([2.5f, 2f], Close);
@@ -91,7 +91,7 @@ public class BatchNormalizationTests
         var layer = new BatchNormalization("bn", 3);
         layer.Forward(TestTensors.Uniform(new Random(1), 8, 3, 4, 4), training: true);
         float[] meanBefore = layer.State[0].Value.ToArray();
-        Tensor batch = TestTensors.Uniform(new Random(2), 5, 3, 4, 4);
+        FloatTensor batch = TestTensors.Uniform(new Random(2), 5, 3, 4, 4);
 
         float[] whole = layer.Forward(batch, training: false).ToArray();
         float[] lastAlone = layer.Forward(batch.SliceBatch(4, 1), training: false).ToArray();
@@ -121,8 +121,8 @@ public class BatchNormalizationTests
     {
         var layer = new BatchNormalization("bn", 3);
         var shape = new TensorShape(4, 3);
-        Tensor input = TestTensors.Uniform(new Random(1), shape.ToArray());
-        Tensor gradient = TestTensors.Uniform(new Random(2), shape.ToArray());
+        FloatTensor input = TestTensors.Uniform(new Random(1), shape.ToArray());
+        FloatTensor gradient = TestTensors.Uniform(new Random(2), shape.ToArray());
         layer.Forward(input, training: true);
         layer.Backward(gradient);
         float[] once = layer.Parameters[0].Gradient.ToArray();
@@ -136,7 +136,7 @@ public class BatchNormalizationTests
     [Fact]
     public void A_wrong_feature_count_is_rejected_with_the_shape()
     {
-        FluentActions.Invoking(() => new BatchNormalization("bn", 3).Forward(new Tensor(2, 4, 5, 5), training: true))
+        FluentActions.Invoking(() => new BatchNormalization("bn", 3).Forward(new FloatTensor(2, 4, 5, 5), training: true))
             .Should().Throw<ArgumentException>().WithMessage("*[N, 3, H, W]*[2, 4, 5, 5]*");
     }
 
@@ -145,7 +145,7 @@ public class BatchNormalizationTests
     {
         var layer = new BatchNormalization("bn", 3, momentum: 0f);
         TestTensors.Uniform(new Random(5), 3).Span.CopyTo(layer.Parameters[0].Value.Span);
-        Tensor input = TestTensors.Uniform(new Random(1), 4, 3, 2, 5);
+        FloatTensor input = TestTensors.Uniform(new Random(1), 4, 3, 2, 5);
 
         float[] training = layer.Forward(input, training: true).ToArray();
         float[] inference = layer.Forward(input, training: false).ToArray();
@@ -159,7 +159,7 @@ public class BatchNormalizationTests
         var layer = new BatchNormalization("bn", 2);
         layer.Forward(TestTensors.Uniform(new Random(1), 6, 2, 3, 3), training: true);
         layer.Parameters[0].Value.Span[1] = -1.5f;
-        Tensor input = TestTensors.Uniform(new Random(2), 1, 2, 3, 3);
+        FloatTensor input = TestTensors.Uniform(new Random(2), 1, 2, 3, 3);
         const float Step = 1e-2f;
 
         for (int channel = 0; channel < 2; channel++)

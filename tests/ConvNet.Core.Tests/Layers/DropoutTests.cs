@@ -6,9 +6,9 @@ namespace ConvNet.Core.Tests.Layers;
 
 public class DropoutTests
 {
-    private static Tensor Ones(int count)
+    private static FloatTensor Ones(int count)
     {
-        var tensor = new Tensor(count / 100, 100);
+        var tensor = new FloatTensor(count / 100, 100);
         tensor.Span.Fill(1f);
         return tensor;
     }
@@ -27,7 +27,7 @@ public class DropoutTests
     [Fact]
     public void Inference_is_the_identity()
     {
-        Tensor input = TestTensors.Uniform(new Random(1), 4, 25);
+        FloatTensor input = TestTensors.Uniform(new Random(1), 4, 25);
 
         new Dropout("d", 0.5f, seed: 5).Forward(input, training: false).ToArray().Should().Equal(input.ToArray());
     }
@@ -57,7 +57,7 @@ public class DropoutTests
     {
         var layer = new Dropout("d", 0.5f, seed: 3);
         float[] mask = layer.Forward(Ones(1000), training: true).ToArray();
-        Tensor gradient = TestTensors.Uniform(new Random(4), 10, 100);
+        FloatTensor gradient = TestTensors.Uniform(new Random(4), 10, 100);
 
         float[] inputGradient = layer.Backward(gradient).ToArray();
 

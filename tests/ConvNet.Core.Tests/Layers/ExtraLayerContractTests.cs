@@ -28,13 +28,13 @@ public class ExtraLayerContractTests
     public void Forward_and_backward_do_not_mutate_their_arguments(string kind)
     {
         var (layer, shape) = Create(kind);
-        Tensor input = TestTensors.Uniform(new Random(1), shape.ToArray());
+        FloatTensor input = TestTensors.Uniform(new Random(1), shape.ToArray());
         float[] inputBefore = input.ToArray();
-        Tensor output = layer.Forward(input, training: true);
-        Tensor gradient = TestTensors.Uniform(new Random(2), output.Shape.ToArray());
+        FloatTensor output = layer.Forward(input, training: true);
+        FloatTensor gradient = TestTensors.Uniform(new Random(2), output.Shape.ToArray());
         float[] gradientBefore = gradient.ToArray();
 
-        Tensor inputGradient = layer.Backward(gradient);
+        FloatTensor inputGradient = layer.Backward(gradient);
 
         input.ToArray().Should().Equal(inputBefore);
         gradient.ToArray().Should().Equal(gradientBefore);
@@ -47,7 +47,7 @@ public class ExtraLayerContractTests
     public void Backward_before_forward_throws_naming_the_gradient_shape(string kind)
     {
         var (layer, shape) = Create(kind);
-        var gradient = new Tensor(layer.GetOutputShape(shape));
+        var gradient = new FloatTensor(layer.GetOutputShape(shape));
 
         FluentActions.Invoking(() => layer.Backward(gradient)).Should().Throw<InvalidOperationException>()
             .WithMessage($"*{gradient.Shape}*");
@@ -60,7 +60,7 @@ public class ExtraLayerContractTests
         var (layer, shape) = Create(kind);
         layer.Forward(TestTensors.Uniform(new Random(1), shape.ToArray()), training: false);
 
-        FluentActions.Invoking(() => layer.Backward(new Tensor(layer.GetOutputShape(shape)))).Should().Throw<InvalidOperationException>();
+        FluentActions.Invoking(() => layer.Backward(new FloatTensor(layer.GetOutputShape(shape)))).Should().Throw<InvalidOperationException>();
     }
 
     [Theory]
@@ -68,8 +68,8 @@ public class ExtraLayerContractTests
     public void Backward_with_a_wrong_shape_names_both_shapes(string kind)
     {
         var (layer, shape) = Create(kind);
-        Tensor output = layer.Forward(TestTensors.Uniform(new Random(1), shape.ToArray()), training: true);
-        var wrong = new Tensor(output.Shape.WithBatchSize(output.Shape.BatchSize + 1));
+        FloatTensor output = layer.Forward(TestTensors.Uniform(new Random(1), shape.ToArray()), training: true);
+        var wrong = new FloatTensor(output.Shape.WithBatchSize(output.Shape.BatchSize + 1));
 
         FluentActions.Invoking(() => layer.Backward(wrong)).Should().Throw<ArgumentException>()
             .WithMessage($"*{wrong.Shape}*{output.Shape}*");
@@ -80,10 +80,10 @@ public class ExtraLayerContractTests
     public void Training_calls_of_one_batch_size_reuse_their_buffers(string kind)
     {
         var (layer, shape) = Create(kind);
-        Tensor first = layer.Forward(TestTensors.Uniform(new Random(1), shape.ToArray()), training: true);
-        Tensor firstGradient = layer.Backward(TestTensors.Uniform(new Random(2), first.Shape.ToArray()));
-        Tensor second = layer.Forward(TestTensors.Uniform(new Random(3), shape.ToArray()), training: true);
-        Tensor secondGradient = layer.Backward(TestTensors.Uniform(new Random(4), first.Shape.ToArray()));
+        FloatTensor first = layer.Forward(TestTensors.Uniform(new Random(1), shape.ToArray()), training: true);
+        FloatTensor firstGradient = layer.Backward(TestTensors.Uniform(new Random(2), first.Shape.ToArray()));
+        FloatTensor second = layer.Forward(TestTensors.Uniform(new Random(3), shape.ToArray()), training: true);
+        FloatTensor secondGradient = layer.Backward(TestTensors.Uniform(new Random(4), first.Shape.ToArray()));
 
         second.Should().BeSameAs(first);
         secondGradient.Should().BeSameAs(firstGradient);
@@ -95,13 +95,13 @@ public class ExtraLayerContractTests
     {
         var (reference, shape) = Create(kind);
         var (probed, _) = Create(kind);
-        Tensor input = TestTensors.Uniform(new Random(1), shape.ToArray());
-        Tensor gradient = TestTensors.Uniform(new Random(2), reference.GetOutputShape(shape).ToArray());
+        FloatTensor input = TestTensors.Uniform(new Random(1), shape.ToArray());
+        FloatTensor gradient = TestTensors.Uniform(new Random(2), reference.GetOutputShape(shape).ToArray());
         reference.Forward(input, training: true);
         float[] expected = reference.Backward(gradient).ToArray();
 
         probed.Forward(input, training: true);
-        Tensor inferred = probed.Forward(TestTensors.Uniform(new Random(9), shape.WithBatchSize(5).ToArray()), training: false);
+        FloatTensor inferred = probed.Forward(TestTensors.Uniform(new Random(9), shape.WithBatchSize(5).ToArray()), training: false);
         float[] actual = probed.Backward(gradient).ToArray();
 
         actual.Should().Equal(expected);
@@ -113,9 +113,9 @@ public class ExtraLayerContractTests
     public void Inference_output_is_a_new_tensor_per_call(string kind)
     {
         var (layer, shape) = Create(kind);
-        Tensor input = TestTensors.Uniform(new Random(1), shape.ToArray());
-        Tensor first = layer.Forward(input, training: false);
-        Tensor second = layer.Forward(input, training: false);
+        FloatTensor input = TestTensors.Uniform(new Random(1), shape.ToArray());
+        FloatTensor first = layer.Forward(input, training: false);
+        FloatTensor second = layer.Forward(input, training: false);
 
         second.Should().NotBeSameAs(first);
         second.ToArray().Should().Equal(first.ToArray());

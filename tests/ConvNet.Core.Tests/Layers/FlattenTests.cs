@@ -8,10 +8,10 @@ public class FlattenTests
     [Fact]
     public void Forward_keeps_the_row_major_order_in_one_row_per_item()
     {
-        var input = new Tensor(2, 3, 2, 2);
+        var input = new FloatTensor(2, 3, 2, 2);
         input[1, 2, 1, 0] = 7f;
 
-        Tensor output = new Flatten("f").Forward(input, training: true);
+        FloatTensor output = new Flatten("f").Forward(input, training: true);
 
         output.Shape.Should().Be(new TensorShape(2, 12));
         output[1, 10].Should().Be(7f);
@@ -21,10 +21,10 @@ public class FlattenTests
     public void Backward_restores_the_input_shape()
     {
         var layer = new Flatten("f");
-        layer.Forward(new Tensor(2, 3, 2, 2), training: true);
-        Tensor gradient = TestTensors.Uniform(new Random(1), 2, 12);
+        layer.Forward(new FloatTensor(2, 3, 2, 2), training: true);
+        FloatTensor gradient = TestTensors.Uniform(new Random(1), 2, 12);
 
-        Tensor inputGradient = layer.Backward(gradient);
+        FloatTensor inputGradient = layer.Backward(gradient);
 
         inputGradient.Shape.Should().Be(new TensorShape(2, 3, 2, 2));
         inputGradient.ToArray().Should().Equal(gradient.ToArray());

@@ -12,11 +12,11 @@ public class LayerContractTests
     [MemberData(nameof(LayerKinds))]
     public void Forward_and_Backward_do_not_mutate_their_arguments(string kind)
     {
-        (ILayer layer, Tensor input) = Create(kind, batchSize: 2);
+        (ILayer layer, FloatTensor input) = Create(kind, batchSize: 2);
         float[] inputBefore = input.ToArray();
         layer.Forward(input, training: false);
-        Tensor output = layer.Forward(input, training: true);
-        Tensor outputGradient = TestTensors.Uniform(new Random(1), output.Shape.ToArray());
+        FloatTensor output = layer.Forward(input, training: true);
+        FloatTensor outputGradient = TestTensors.Uniform(new Random(1), output.Shape.ToArray());
         float[] gradientBefore = outputGradient.ToArray();
 
         layer.Backward(outputGradient);
@@ -29,11 +29,11 @@ public class LayerContractTests
     [MemberData(nameof(LayerKinds))]
     public void Backward_returns_a_gradient_shaped_like_the_input_and_overwrites_parameter_gradients(string kind)
     {
-        (ILayer layer, Tensor input) = Create(kind, batchSize: 2);
-        Tensor output = layer.Forward(input, training: true);
-        Tensor outputGradient = TestTensors.Uniform(new Random(2), output.Shape.ToArray());
+        (ILayer layer, FloatTensor input) = Create(kind, batchSize: 2);
+        FloatTensor output = layer.Forward(input, training: true);
+        FloatTensor outputGradient = TestTensors.Uniform(new Random(2), output.Shape.ToArray());
 
-        Tensor inputGradient = layer.Backward(outputGradient);
+        FloatTensor inputGradient = layer.Backward(outputGradient);
         float[] inputGradientOnce = inputGradient.ToArray();
         float[][] once = layer.Parameters.Select(parameter => parameter.Gradient.ToArray()).ToArray();
         float[] inputGradientTwice = layer.Backward(outputGradient).ToArray();
@@ -51,10 +51,10 @@ public class LayerContractTests
     [MemberData(nameof(LayerKinds))]
     public void Backward_before_a_training_Forward_throws(string kind)
     {
-        (ILayer layer, Tensor input) = Create(kind, batchSize: 2);
-        Tensor output = layer.Forward(input, training: false);
+        (ILayer layer, FloatTensor input) = Create(kind, batchSize: 2);
+        FloatTensor output = layer.Forward(input, training: false);
 
-        FluentActions.Invoking(() => layer.Backward(new Tensor(output.Shape)))
+        FluentActions.Invoking(() => layer.Backward(new FloatTensor(output.Shape)))
             .Should().Throw<InvalidOperationException>().WithMessage($"*'{layer.Name}'*training-mode Forward*");
     }
 
@@ -62,11 +62,11 @@ public class LayerContractTests
     [MemberData(nameof(LayerKinds))]
     public void Backward_with_a_wrong_shape_names_both_shapes(string kind)
     {
-        (ILayer layer, Tensor input) = Create(kind, batchSize: 2);
+        (ILayer layer, FloatTensor input) = Create(kind, batchSize: 2);
         TensorShape outputShape = layer.Forward(input, training: true).Shape;
         TensorShape wrong = outputShape.WithBatchSize(3);
 
-        FluentActions.Invoking(() => layer.Backward(new Tensor(wrong)))
+        FluentActions.Invoking(() => layer.Backward(new FloatTensor(wrong)))
             .Should().Throw<ArgumentException>().WithMessage($"*{wrong}*{outputShape}*")
             .Which.ParamName.Should().Be("outputGradient");
     }
@@ -78,7 +78,7 @@ public class LayerContractTests
     public void Forward_with_a_wrong_input_shape_names_the_argument_and_both_shapes(string kind)
     {
         (ILayer layer, _) = Create(kind, batchSize: 2);
-        var wrong = new Tensor(2, 5, 1, 1);
+        var wrong = new FloatTensor(2, 5, 1, 1);
 
         FluentActions.Invoking(() => layer.Forward(wrong, training: false))
             .Should().Throw<ArgumentException>().WithMessage($"*{layer.Name}*expects*{wrong.Shape}*")
@@ -89,13 +89,13 @@ public class LayerContractTests
     [MemberData(nameof(LayerKinds))]
     public void Training_buffers_are_reused_for_the_same_batch_size_and_inference_allocates_its_own(string kind)
     {
-        (ILayer layer, Tensor input) = Create(kind, batchSize: 2);
-        Tensor first = layer.Forward(input, training: true);
-        Tensor gradient = TestTensors.Uniform(new Random(3), first.Shape.ToArray());
-        Tensor firstGradient = layer.Backward(gradient);
+        (ILayer layer, FloatTensor input) = Create(kind, batchSize: 2);
+        FloatTensor first = layer.Forward(input, training: true);
+        FloatTensor gradient = TestTensors.Uniform(new Random(3), first.Shape.ToArray());
+        FloatTensor firstGradient = layer.Backward(gradient);
         float[] expectedGradient = firstGradient.ToArray();
 
-        Tensor inference = layer.Forward(input, training: false);
+        FloatTensor inference = layer.Forward(input, training: false);
         layer.Forward(Create(kind, batchSize: 3).Input, training: false);
 
         inference.Should().NotBeSameAs(first).And.NotBeSameAs(layer.Forward(input, training: false));
@@ -104,7 +104,7 @@ public class LayerContractTests
         firstGradient.ToArray().Should().Equal(expectedGradient, "inference calls in between must not disturb the training state");
     }
 
-    private static (ILayer Layer, Tensor Input) Create(string kind, int batchSize)
+    private static (ILayer Layer, FloatTensor Input) Create(string kind, int batchSize)
     {
         var random = new Random(kind.Length);
         switch (kind)

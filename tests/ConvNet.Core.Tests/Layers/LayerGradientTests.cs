@@ -20,7 +20,7 @@ public class LayerGradientTests
         var layer = new Convolution("conv", inputChannels: 3, filterCount: 4, kernelSize: 3, stride, padding);
         WeightInitialization.Normal(layer.Weight.Value, 0.5f, random);
         WeightInitialization.Normal(layer.Bias.Value, 0.5f, random);
-        Tensor input = TestTensors.Uniform(random, 3, 3, 7, 6);
+        FloatTensor input = TestTensors.Uniform(random, 3, 3, 7, 6);
 
         GradientCheckReport report = GradientCheck.CheckLayer(layer, input, seed: 1);
 
@@ -40,7 +40,7 @@ public class LayerGradientTests
         var random = new Random(20 + poolSize + (10 * stride));
         var layer = new Pooling("pool", poolSize, stride, mode);
         // Max pooling is piecewise linear: distinct window values keep every perturbation on one side of a kink.
-        Tensor input = mode == PoolingMode.Max ? TestTensors.Distinct(random, 3, 2, 7, 6) : TestTensors.Uniform(random, 3, 2, 7, 6);
+        FloatTensor input = mode == PoolingMode.Max ? TestTensors.Distinct(random, 3, 2, 7, 6) : TestTensors.Uniform(random, 3, 2, 7, 6);
 
         GradientCheckReport report = GradientCheck.CheckLayer(layer, input, seed: 2);
 
@@ -55,7 +55,7 @@ public class LayerGradientTests
         var layer = new Affine("affine", inputSize: 2 * 3 * 4, outputSize: 5);
         WeightInitialization.Normal(layer.Weight.Value, 0.5f, random);
         WeightInitialization.Normal(layer.Bias.Value, 0.5f, random);
-        Tensor input = TestTensors.Uniform(random, 3, 2, 3, 4);
+        FloatTensor input = TestTensors.Uniform(random, 3, 2, 3, 4);
 
         GradientCheckReport report = GradientCheck.CheckLayer(layer, input, seed: 3);
 
@@ -68,7 +68,7 @@ public class LayerGradientTests
     public void Relu_gradients_match_central_differences()
     {
         var layer = new Relu("relu");
-        Tensor input = TestTensors.AwayFromZero(new Random(40), 3, 2, 5, 4);
+        FloatTensor input = TestTensors.AwayFromZero(new Random(40), 3, 2, 5, 4);
 
         GradientCheckReport report = GradientCheck.CheckLayer(layer, input, seed: 4);
 
@@ -82,9 +82,9 @@ public class LayerGradientTests
         var random = new Random(50);
         var layer = new Convolution("conv", 2, 3, 3, stride: 2, padding: 1);
         WeightInitialization.Normal(layer.Weight.Value, 0.5f, random);
-        Tensor input = TestTensors.Uniform(random, 4, 2, 5, 6);
+        FloatTensor input = TestTensors.Uniform(random, 4, 2, 5, 6);
         layer.Forward(input, training: true);
-        Tensor inputGradient = layer.Backward(TestTensors.Uniform(random, layer.GetOutputShape(input.Shape).ToArray()));
+        FloatTensor inputGradient = layer.Backward(TestTensors.Uniform(random, layer.GetOutputShape(input.Shape).ToArray()));
         for (int item = 0; item < 4; item++)
         {
             inputGradient.SliceBatch(item, 1).ToArray().Should().Contain(value => value != 0f, $"item {item} must get a gradient");
@@ -95,7 +95,7 @@ public class LayerGradientTests
     public void SoftmaxWithLoss_gradient_matches_central_differences_of_its_loss()
     {
         var random = new Random(60);
-        Tensor scores = TestTensors.Uniform(random, 4, 5);
+        FloatTensor scores = TestTensors.Uniform(random, 4, 5);
         int[] labels = [0, 4, 2, 2];
         var loss = new SoftmaxWithLoss();
         loss.Forward(scores, labels);

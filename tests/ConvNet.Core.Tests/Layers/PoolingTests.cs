@@ -12,10 +12,10 @@ public class PoolingTests
     [InlineData(PoolingMode.Average, 3, 1)]
     public void Pooling_equals_a_naive_window_max_or_mean(PoolingMode mode, int poolSize, int stride)
     {
-        Tensor input = TestTensors.Uniform(new Random(poolSize * stride), 2, 3, 7, 6);
+        FloatTensor input = TestTensors.Uniform(new Random(poolSize * stride), 2, 3, 7, 6);
         var layer = new Pooling("pool", poolSize, stride, mode);
 
-        Tensor output = layer.Forward(input, training: false);
+        FloatTensor output = layer.Forward(input, training: false);
 
         int outputHeight = ((7 - poolSize) / stride) + 1, outputWidth = ((6 - poolSize) / stride) + 1;
         output.Shape.Should().Be(new TensorShape(2, 3, outputHeight, outputWidth));
@@ -48,17 +48,17 @@ public class PoolingTests
     public void Max_pooling_of_all_negative_windows_is_negative()
     {
         // A zero padding would win these windows; the layer reads only real pixels.
-        var input = Tensor.FromSpan(new TensorShape(1, 1, 2, 4), [-5, -4, -3, -2, -8, -7, -6, -1]);
+        var input = FloatTensor.FromSpan(new TensorShape(1, 1, 2, 4), [-5, -4, -3, -2, -8, -7, -6, -1]);
         new Pooling("pool", 2, 2).Forward(input, training: false).ToArray().Should().Equal(-4f, -1f);
     }
 
     [Fact]
     public void Max_pooling_sends_the_gradient_to_the_maximum_only()
     {
-        var input = Tensor.FromSpan(new TensorShape(1, 1, 2, 2), [1, 4, 3, 2]);
+        var input = FloatTensor.FromSpan(new TensorShape(1, 1, 2, 2), [1, 4, 3, 2]);
         var layer = new Pooling("pool", 2, 2);
         layer.Forward(input, training: true);
-        layer.Backward(Tensor.FromSpan(new TensorShape(1, 1, 1, 1), [7])).ToArray().Should().Equal(0f, 7f, 0f, 0f);
+        layer.Backward(FloatTensor.FromSpan(new TensorShape(1, 1, 1, 1), [7])).ToArray().Should().Equal(0f, 7f, 0f, 0f);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public class SoftmaxWithLossTests
     public void Backward_is_softmax_minus_target_over_batch_size()
     {
         // softmax([0, ln 3]) = [1/4, 3/4]; label 0 → ([1/4, 3/4] − [1, 0]) / 2.
-        var scores = Tensor.FromSpan(new TensorShape(2, 2), [0f, MathF.Log(3f), 0f, 0f]);
+        var scores = FloatTensor.FromSpan(new TensorShape(2, 2), [0f, MathF.Log(3f), 0f, 0f]);
         var loss = new SoftmaxWithLoss();
 
         float value = loss.Forward(scores, [0, 1]);
@@ -21,8 +21,8 @@ public class SoftmaxWithLossTests
     [Fact]
     public void One_hot_overload_equals_the_label_overload()
     {
-        Tensor scores = TestTensors.Uniform(new Random(1), 3, 4);
-        var oneHot = Tensor.FromSpan(new TensorShape(3, 4), [0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1]);
+        FloatTensor scores = TestTensors.Uniform(new Random(1), 3, 4);
+        var oneHot = FloatTensor.FromSpan(new TensorShape(3, 4), [0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1]);
         var byLabels = new SoftmaxWithLoss();
         var byTargets = new SoftmaxWithLoss();
 
@@ -33,7 +33,7 @@ public class SoftmaxWithLossTests
     [Fact]
     public void Extreme_scores_give_a_finite_loss_and_gradient()
     {
-        var scores = Tensor.FromSpan(new TensorShape(2, 3), [1000f, -1000f, 0f, -1000f, -1000f, 1000f]);
+        var scores = FloatTensor.FromSpan(new TensorShape(2, 3), [1000f, -1000f, 0f, -1000f, -1000f, 1000f]);
         var loss = new SoftmaxWithLoss();
 
         float value = loss.Forward(scores, [1, 0]);
@@ -48,12 +48,12 @@ public class SoftmaxWithLossTests
     public void Labels_are_validated()
     {
         var loss = new SoftmaxWithLoss();
-        var scores = new Tensor(2, 3);
+        var scores = new FloatTensor(2, 3);
         FluentActions.Invoking(() => loss.Forward(scores, [0, 3])).Should().Throw<ArgumentException>().WithMessage("*Label 1 is 3*[0, 3)*");
         FluentActions.Invoking(() => loss.Forward(scores, [0, -1])).Should().Throw<ArgumentException>().WithMessage("*Label 1 is -1*");
         FluentActions.Invoking(() => loss.Forward(scores, [0])).Should().Throw<ArgumentException>().WithMessage("*1 labels*[2, 3]*");
-        FluentActions.Invoking(() => loss.Forward(scores, new Tensor(2, 4))).Should().Throw<ArgumentException>().WithMessage("*[2, 3]*[2, 4]*");
-        FluentActions.Invoking(() => loss.Forward(new Tensor(2, 3, 1, 1), [0, 1])).Should().Throw<ArgumentException>().WithMessage("*[batch, classes]*");
+        FluentActions.Invoking(() => loss.Forward(scores, new FloatTensor(2, 4))).Should().Throw<ArgumentException>().WithMessage("*[2, 3]*[2, 4]*");
+        FluentActions.Invoking(() => loss.Forward(new FloatTensor(2, 3, 1, 1), [0, 1])).Should().Throw<ArgumentException>().WithMessage("*[batch, classes]*");
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public class SoftmaxWithLossTests
     {
         var loss = new SoftmaxWithLoss();
         FluentActions.Invoking(() => loss.Backward()).Should().Throw<InvalidOperationException>();
-        Tensor scores = TestTensors.Uniform(new Random(2), 2, 3);
+        FloatTensor scores = TestTensors.Uniform(new Random(2), 2, 3);
         float[] before = scores.ToArray();
         loss.Forward(scores, [0, 1]);
         loss.Backward();

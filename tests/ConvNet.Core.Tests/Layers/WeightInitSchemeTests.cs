@@ -25,7 +25,7 @@ public class WeightInitSchemeTests
     [InlineData(WeightInitScheme.LeCunUniform, 1.0 / 288)]
     public void Each_scheme_draws_zero_mean_values_with_its_variance(WeightInitScheme scheme, double expectedVariance)
     {
-        var weight = new Tensor(ConvolutionWeight);
+        var weight = new FloatTensor(ConvolutionWeight);
 
         WeightInitialization.Initialize(weight, scheme, new Random(1));
 
@@ -42,7 +42,7 @@ public class WeightInitSchemeTests
     [InlineData(WeightInitScheme.LeCunUniform, 3.0 / 288)]
     public void Uniform_schemes_stay_inside_their_limit_and_reach_near_it(WeightInitScheme scheme, double squaredLimit)
     {
-        var weight = new Tensor(ConvolutionWeight);
+        var weight = new FloatTensor(ConvolutionWeight);
         float limit = (float)Math.Sqrt(squaredLimit);
 
         WeightInitialization.Initialize(weight, scheme, new Random(2));
@@ -54,7 +54,7 @@ public class WeightInitSchemeTests
     [Fact]
     public void Affine_weights_use_their_input_size_as_fan_in()
     {
-        var weight = new Tensor(400, 50);
+        var weight = new FloatTensor(400, 50);
 
         WeightInitialization.Initialize(weight, WeightInitScheme.HeUniform, new Random(3));
 
@@ -64,9 +64,9 @@ public class WeightInitSchemeTests
     [Fact]
     public void The_same_seed_gives_the_same_weights()
     {
-        var first = new Tensor(ConvolutionWeight);
-        var second = new Tensor(ConvolutionWeight);
-        var other = new Tensor(ConvolutionWeight);
+        var first = new FloatTensor(ConvolutionWeight);
+        var second = new FloatTensor(ConvolutionWeight);
+        var other = new FloatTensor(ConvolutionWeight);
 
         WeightInitialization.Initialize(first, WeightInitScheme.XavierNormal, new Random(4));
         WeightInitialization.Initialize(second, WeightInitScheme.XavierNormal, new Random(4));
@@ -79,7 +79,7 @@ public class WeightInitSchemeTests
     [Fact]
     public void Uniform_rejects_a_negative_limit()
     {
-        FluentActions.Invoking(() => WeightInitialization.Uniform(new Tensor(3), -1f, new Random(1)))
+        FluentActions.Invoking(() => WeightInitialization.Uniform(new FloatTensor(3), -1f, new Random(1)))
             .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("limit");
     }
 }

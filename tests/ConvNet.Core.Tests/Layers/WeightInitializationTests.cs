@@ -8,8 +8,8 @@ public class WeightInitializationTests
     [Fact]
     public void Normal_draws_have_the_requested_spread_and_repeat_with_the_seed()
     {
-        var first = new Tensor(20_001);
-        var second = new Tensor(20_001);
+        var first = new FloatTensor(20_001);
+        var second = new FloatTensor(20_001);
         WeightInitialization.Normal(first, 0.5f, new Random(7));
         WeightInitialization.Normal(second, 0.5f, new Random(7));
 
@@ -25,7 +25,7 @@ public class WeightInitializationTests
     [Fact]
     public void Normal_rejects_a_negative_standard_deviation()
     {
-        FluentActions.Invoking(() => WeightInitialization.Normal(new Tensor(3), -1f, new Random(1)))
+        FluentActions.Invoking(() => WeightInitialization.Normal(new FloatTensor(3), -1f, new Random(1)))
             .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("standardDeviation");
     }
 }

@@ -49,7 +49,7 @@ public class DeepConvNetTests
     public void Dropout_acts_only_in_training()
     {
         Sequential network = DeepConvNet.Create(seed: 2);
-        Tensor input = TestTensors.Uniform(new Random(1), 4, 1, 28, 28);
+        FloatTensor input = TestTensors.Uniform(new Random(1), 4, 1, 28, 28);
         int[] labels = [1, 2, 3, 4];
 
         network.Predict(input).ToArray().Should().Equal(network.Predict(input).ToArray());
@@ -62,7 +62,7 @@ public class DeepConvNetTests
     public void A_training_step_reaches_every_parameter()
     {
         Sequential network = DeepConvNet.Create(seed: 3, dropoutRate: 0f);
-        Tensor input = TestTensors.Uniform(new Random(2), 4, 1, 28, 28);
+        FloatTensor input = TestTensors.Uniform(new Random(2), 4, 1, 28, 28);
 
         network.ComputeGradients(input, [0, 1, 2, 3]);
 

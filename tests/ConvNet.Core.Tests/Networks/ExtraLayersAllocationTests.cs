@@ -16,8 +16,8 @@ public class ExtraLayersAllocationTests
             .Flatten().Affine(16).BatchNormalization().Tanh().Dropout(0.5f).Affine(12).Sigmoid().Affine(10)
             .Build(new SoftmaxWithLoss(), seed: 1);
         var augmentation = new ShiftRotateAugmentation(2, 10f, seed: 1);
-        Tensor images = TestTensors.Uniform(new Random(2), 16, 1, 12, 12);
-        var augmented = new Tensor(images.Shape);
+        FloatTensor images = TestTensors.Uniform(new Random(2), 16, 1, 12, 12);
+        var augmented = new FloatTensor(images.Shape);
         int[] labels = Enumerable.Range(0, 16).Select(i => i % 10).ToArray();
         for (int step = 0; step < 2; step++)
         {

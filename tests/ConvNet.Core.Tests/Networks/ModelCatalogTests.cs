@@ -33,7 +33,7 @@ public sealed class ModelCatalogTests : IDisposable
     public void A_checkpoint_with_the_catalog_metadata_rebuilds_the_same_network()
     {
         INetwork original = ModelCatalog.Create(ModelCatalog.Best, seed: 4);
-        Tensor input = TestTensors.Uniform(new Random(1), 4, 1, 28, 28);
+        FloatTensor input = TestTensors.Uniform(new Random(1), 4, 1, 28, 28);
         original.ComputeGradients(input, [1, 2, 3, 4]); // moves the batch normalization running statistics
         string path = Path.Combine(_folder, "best.safetensors");
         Checkpoint.Save(original, path, ModelCatalog.Metadata(ModelCatalog.Best));

@@ -27,7 +27,7 @@ public class SequentialBuilderTests
             built.Parameters[i].Parameter.Value.ToArray().Should().Equal(simple.Parameters[i].Parameter.Value.ToArray());
         }
 
-        Tensor input = TestTensors.Uniform(new Random(1), 3, 1, 28, 28);
+        FloatTensor input = TestTensors.Uniform(new Random(1), 3, 1, 28, 28);
         built.Predict(input).ToArray().Should().Equal(simple.Predict(input).ToArray());
     }
 
@@ -94,7 +94,7 @@ public class SequentialBuilderTests
             .Convolution(3, kernelSize: 3, padding: 1).Tanh().AveragePool(2)
             .Flatten().Affine(5).Tanh().Affine(4).Sigmoid().Affine(3)
             .Build(new SoftmaxWithLoss(), seed: 2, WeightInitScheme.XavierNormal);
-        Tensor input = TestTensors.Uniform(new Random(3), 2, 2, 7, 6);
+        FloatTensor input = TestTensors.Uniform(new Random(3), 2, 2, 7, 6);
 
         // Smooth layers only, so a larger step keeps float rounding of the loss well below the gradients.
         GradientCheckReport report = GradientCheck.CheckNetwork(network, input, [0, 2], epsilon: 1e-2f);

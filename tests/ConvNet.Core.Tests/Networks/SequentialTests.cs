@@ -38,7 +38,7 @@ public class SequentialTests
     public void Predict_rejects_the_wrong_input_shape_naming_both_shapes()
     {
         var network = new Sequential(new TensorShape(1, 6, 6), [new Convolution("conv1", 1, 2, 3), new Affine("out", 32, 3)], new SoftmaxWithLoss());
-        FluentActions.Invoking(() => network.Predict(new Tensor(2, 1, 6, 5)))
+        FluentActions.Invoking(() => network.Predict(new FloatTensor(2, 1, 6, 5)))
             .Should().Throw<ArgumentException>().WithMessage("*[batch, 1, 6, 6]*[2, 1, 6, 5]*").Which.ParamName.Should().Be("input");
     }
 
@@ -53,7 +53,7 @@ public class SequentialTests
         var identity = new Affine("identity", 3, 3);
         identity.Weight.Value[0, 0] = identity.Weight.Value[1, 1] = identity.Weight.Value[2, 2] = 1f;
         var network = new Sequential(new TensorShape(3), [identity], new SoftmaxWithLoss());
-        var input = Tensor.FromSpan(new TensorShape(7, 3), [
+        var input = FloatTensor.FromSpan(new TensorShape(7, 3), [
             1, 0, 0,  0, 1, 0,  0, 0, 1,  1, 0, 0,  0, 1, 0,  0, 0, 1,  1, 0, 0]);
         int[] labels = [0, 1, 2, 0, 2, 2, 1]; // items 4 and 6 are wrong
 

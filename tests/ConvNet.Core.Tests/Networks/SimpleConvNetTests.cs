@@ -23,7 +23,7 @@ public class SimpleConvNetTests
             "affine2.weight[100, 10]", "affine2.bias[10]");
         network.InputShape.Should().Be(new TensorShape(1, 28, 28));
         network.ClassCount.Should().Be(10);
-        network.Predict(new Tensor(3, 1, 28, 28)).Shape.Should().Be(new TensorShape(3, 10));
+        network.Predict(new FloatTensor(3, 1, 28, 28)).Shape.Should().Be(new TensorShape(3, 10));
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public class SimpleConvNetTests
         // The seed's weight scale (0.01) and the default step (1e-4, see GradientCheck's remarks).
         var network = new SimpleConvNet(GradientCheckOptions, seed: 1);
         var random = new Random(1);
-        Tensor input = TestTensors.Uniform(random, 2, 1, 10, 10);
+        FloatTensor input = TestTensors.Uniform(random, 2, 1, 10, 10);
 
         GradientCheckReport report = GradientCheck.CheckNetwork(network, input, [3, 7]);
 
@@ -61,7 +61,7 @@ public class SimpleConvNetTests
     {
         var network = new SimpleConvNet(GradientCheckOptions with { WeightInitStandardDeviation = 0.1f }, seed: 4);
         var random = new Random(4);
-        Tensor input = TestTensors.Uniform(random, 8, 1, 10, 10);
+        FloatTensor input = TestTensors.Uniform(random, 8, 1, 10, 10);
         int[] labels = [0, 1, 2, 3, 4, 5, 6, 7];
         float[][] before = network.Parameters.Select(named => named.Parameter.Value.ToArray()).ToArray();
 
@@ -88,7 +88,7 @@ public class SimpleConvNetTests
     public void A_steady_state_training_step_allocates_nothing()
     {
         var network = new SimpleConvNet(GradientCheckOptions, seed: 12);
-        Tensor input = TestTensors.Uniform(new Random(12), 4, 1, 10, 10);
+        FloatTensor input = TestTensors.Uniform(new Random(12), 4, 1, 10, 10);
         int[] labels = [1, 2, 3, 4];
         network.ComputeGradients(input, labels);
 
@@ -103,7 +103,7 @@ public class SimpleConvNetTests
     public void Loss_of_an_untrained_network_is_near_log_of_the_class_count()
     {
         var network = new SimpleConvNet(GradientCheckOptions, seed: 8);
-        Tensor input = TestTensors.Uniform(new Random(8), 4, 1, 10, 10);
+        FloatTensor input = TestTensors.Uniform(new Random(8), 4, 1, 10, 10);
         network.Loss(input, [0, 1, 2, 3]).Should().BeApproximately(MathF.Log(10), 0.01f);
     }
 
@@ -111,7 +111,7 @@ public class SimpleConvNetTests
     public void Concurrent_Predict_equals_sequential_results_bit_for_bit()
     {
         var network = new SimpleConvNet(GradientCheckOptions with { WeightInitStandardDeviation = 0.3f }, seed: 9);
-        Tensor[] inputs = Enumerable.Range(0, 16).Select(i => TestTensors.Uniform(new Random(100 + i), 1 + (i % 3), 1, 10, 10)).ToArray();
+        FloatTensor[] inputs = Enumerable.Range(0, 16).Select(i => TestTensors.Uniform(new Random(100 + i), 1 + (i % 3), 1, 10, 10)).ToArray();
         float[][] sequential = inputs.Select(input => network.Predict(input).ToArray()).ToArray();
 
         var concurrent = new float[inputs.Length * 8][];
@@ -130,7 +130,7 @@ public class SimpleConvNetTests
     public void Predict_during_training_does_not_disturb_gradients()
     {
         var network = new SimpleConvNet(GradientCheckOptions with { WeightInitStandardDeviation = 0.3f }, seed: 10);
-        Tensor input = TestTensors.Uniform(new Random(10), 2, 1, 10, 10);
+        FloatTensor input = TestTensors.Uniform(new Random(10), 2, 1, 10, 10);
         network.ComputeGradients(input, [1, 2]);
         float[] expected = network.Parameters[0].Parameter.Gradient.ToArray();
 

@@ -18,7 +18,7 @@ public class SteadyStateAllocationTests
     {
         // The seed's network at its batch size of 100, so the multi-threaded kernel paths run.
         var network = new SimpleConvNet(new SimpleConvNetOptions(), seed: 3);
-        Tensor images = TestTensors.Uniform(new Random(3), 100, 1, 28, 28);
+        FloatTensor images = TestTensors.Uniform(new Random(3), 100, 1, 28, 28);
         int[] labels = Enumerable.Range(0, 100).Select(i => i % 10).ToArray();
         for (int step = 0; step < 3; step++)
         {
@@ -42,7 +42,7 @@ public class SteadyStateAllocationTests
         total.Should().BeLessThan(64 * 1024, "nothing allocates per step on any thread");
     }
 
-    private static void Step(SimpleConvNet network, Tensor images, int[] labels)
+    private static void Step(SimpleConvNet network, FloatTensor images, int[] labels)
     {
         network.ComputeGradients(images, labels);
         // An indexed loop: foreach over the IReadOnlyList would allocate an enumerator in the test itself.
@@ -60,9 +60,9 @@ public class InferenceBufferTests
     public void A_prediction_stays_intact_after_later_predictions_reuse_the_layer_buffers()
     {
         var network = new SimpleConvNet(new SimpleConvNetOptions { WeightInitStandardDeviation = 0.3f }, seed: 5);
-        Tensor first = TestTensors.Uniform(new Random(5), 3, 1, 28, 28);
-        Tensor second = TestTensors.Uniform(new Random(6), 3, 1, 28, 28);
-        Tensor prediction = network.Predict(first);
+        FloatTensor first = TestTensors.Uniform(new Random(5), 3, 1, 28, 28);
+        FloatTensor second = TestTensors.Uniform(new Random(6), 3, 1, 28, 28);
+        FloatTensor prediction = network.Predict(first);
         float[] expected = prediction.ToArray();
 
         for (int call = 0; call < 3; call++)
@@ -80,7 +80,7 @@ public class InferenceBufferTests
         // Only the returned scores (4 kB) and small objects remain; the smallest intermediate output, affine1's
         // [100, 100], is 40 kB, and the convolution's [100, 30, 24, 24] is 6.9 MB.
         var network = new SimpleConvNet(new SimpleConvNetOptions(), seed: 7);
-        Tensor images = TestTensors.Uniform(new Random(7), 100, 1, 28, 28);
+        FloatTensor images = TestTensors.Uniform(new Random(7), 100, 1, 28, 28);
         network.Predict(images);
 
         long before = GC.GetAllocatedBytesForCurrentThread();

@@ -8,7 +8,7 @@ public class GradientOperationsTests
 {
     private static Parameter WithGradient(TensorShape shape, float[] values, float[] gradient)
     {
-        var parameter = new Parameter("p", Tensor.FromSpan(shape, values));
+        var parameter = new Parameter("p", FloatTensor.FromSpan(shape, values));
         gradient.CopyTo(parameter.Gradient.Span);
         return parameter;
     }

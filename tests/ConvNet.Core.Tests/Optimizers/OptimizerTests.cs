@@ -13,7 +13,7 @@ public class OptimizerTests
     private static readonly double[] SecondGradient = [-0.1, 0.3, 1.0];
 
     private static Parameter NewParameter(double[] values) =>
-        new("weight", Tensor.FromSpan(new TensorShape(values.Length), values.Select(v => (float)v).ToArray()));
+        new("weight", FloatTensor.FromSpan(new TensorShape(values.Length), values.Select(v => (float)v).ToArray()));
 
     private static float[] TwoSteps(Func<IReadOnlyList<Parameter>, IOptimizer> create, out float[] afterFirst)
     {

@@ -27,8 +27,8 @@ public sealed class CheckpointTests : IDisposable
         return network;
     }
 
-    private static Tensor SomeInputs() =>
-        Tensor.FromSpan(new TensorShape(2, 3), [0.3f, -1.2f, 2.5f, 1f, 0.25f, -0.5f]);
+    private static FloatTensor SomeInputs() =>
+        FloatTensor.FromSpan(new TensorShape(2, 3), [0.3f, -1.2f, 2.5f, 1f, 0.25f, -0.5f]);
 
     /// <summary>Writes a file in the safetensors layout by hand: length, header text, data.</summary>
     private string WriteRaw(string name, string header, int dataBytes, ulong? headerLength = null)

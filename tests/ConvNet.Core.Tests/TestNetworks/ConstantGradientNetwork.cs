@@ -7,7 +7,7 @@ namespace ConvNet.Core.Tests.TestNetworks;
 /// <summary>A network whose training pass allocates nothing (a constant loss and gradient), to measure the trainer's own allocations.</summary>
 internal sealed class ConstantGradientNetwork : INetwork
 {
-    private readonly Parameter _weight = new("weight", new Tensor(2, 2));
+    private readonly Parameter _weight = new("weight", new FloatTensor(2, 2));
 
     public ConstantGradientNetwork() => Parameters = [new NamedParameter("dense.weight", _weight)];
 
@@ -21,15 +21,15 @@ internal sealed class ConstantGradientNetwork : INetwork
 
     public ILossLayer LossLayer { get; } = new SoftmaxCrossEntropyLoss();
 
-    public Tensor Predict(Tensor input) => new(input.Shape[0], ClassCount);
+    public FloatTensor Predict(FloatTensor input) => new(input.Shape[0], ClassCount);
 
-    public float Loss(Tensor input, ReadOnlySpan<int> labels) => 1f;
+    public float Loss(FloatTensor input, ReadOnlySpan<int> labels) => 1f;
 
-    public float ComputeGradients(Tensor input, ReadOnlySpan<int> labels)
+    public float ComputeGradients(FloatTensor input, ReadOnlySpan<int> labels)
     {
         _weight.Gradient.Span.Fill(0.01f);
         return 1f;
     }
 
-    public double Accuracy(Tensor input, ReadOnlySpan<int> labels, int batchSize = 100) => 0.5;
+    public double Accuracy(FloatTensor input, ReadOnlySpan<int> labels, int batchSize = 100) => 0.5;
 }

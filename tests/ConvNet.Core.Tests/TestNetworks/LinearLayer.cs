@@ -11,15 +11,15 @@ internal sealed class LinearLayer : IStatefulLayer
 {
     private readonly Parameter _weight;
     private readonly Parameter _bias;
-    private Tensor? _lastInput;
+    private FloatTensor? _lastInput;
 
     public LinearLayer(string name, int inputSize, int outputSize)
     {
         Name = name;
-        _weight = new Parameter("weight", new Tensor(inputSize, outputSize));
-        _bias = new Parameter("bias", new Tensor(outputSize));
+        _weight = new Parameter("weight", new FloatTensor(inputSize, outputSize));
+        _bias = new Parameter("bias", new FloatTensor(outputSize));
         Parameters = [_weight, _bias];
-        State = [new StateTensor("offset", new Tensor(outputSize))];
+        State = [new StateTensor("offset", new FloatTensor(outputSize))];
     }
 
     public string Name { get; }
@@ -28,18 +28,18 @@ internal sealed class LinearLayer : IStatefulLayer
 
     public IReadOnlyList<StateTensor> State { get; }
 
-    public Tensor Weight => _weight.Value;
+    public FloatTensor Weight => _weight.Value;
 
-    public Tensor Bias => _bias.Value;
+    public FloatTensor Bias => _bias.Value;
 
-    public Tensor Offset => State[0].Value;
+    public FloatTensor Offset => State[0].Value;
 
     public TensorShape GetOutputShape(TensorShape inputShape) => new(inputShape[0], _weight.Shape[1]);
 
-    public Tensor Forward(Tensor input, bool training)
+    public FloatTensor Forward(FloatTensor input, bool training)
     {
         int batch = input.Shape[0], inputs = _weight.Shape[0], outputs = _weight.Shape[1];
-        var output = new Tensor(batch, outputs);
+        var output = new FloatTensor(batch, outputs);
         for (int n = 0; n < batch; n++)
         {
             for (int o = 0; o < outputs; o++)
@@ -62,11 +62,11 @@ internal sealed class LinearLayer : IStatefulLayer
         return output;
     }
 
-    public Tensor Backward(Tensor outputGradient)
+    public FloatTensor Backward(FloatTensor outputGradient)
     {
         var input = _lastInput ?? throw new InvalidOperationException("Backward before Forward.");
         int batch = input.Shape[0], inputs = _weight.Shape[0], outputs = _weight.Shape[1];
-        var inputGradient = new Tensor(batch, inputs);
+        var inputGradient = new FloatTensor(batch, inputs);
         _weight.Gradient.Clear();
         _bias.Gradient.Clear();
         for (int n = 0; n < batch; n++)

@@ -40,18 +40,18 @@ internal sealed class LinearSoftmaxNetwork : INetwork
 
     public LinearLayer Layer => _layer;
 
-    public Tensor Predict(Tensor input) => _layer.Forward(input, training: false);
+    public FloatTensor Predict(FloatTensor input) => _layer.Forward(input, training: false);
 
-    public float Loss(Tensor input, ReadOnlySpan<int> labels) => (float)_loss.Evaluate(Predict(input), labels);
+    public float Loss(FloatTensor input, ReadOnlySpan<int> labels) => (float)_loss.Evaluate(Predict(input), labels);
 
-    public float ComputeGradients(Tensor input, ReadOnlySpan<int> labels)
+    public float ComputeGradients(FloatTensor input, ReadOnlySpan<int> labels)
     {
         float loss = _loss.Forward(_layer.Forward(input, training: true), labels);
         _layer.Backward(_loss.Backward());
         return loss;
     }
 
-    public double Accuracy(Tensor input, ReadOnlySpan<int> labels, int batchSize = 100)
+    public double Accuracy(FloatTensor input, ReadOnlySpan<int> labels, int batchSize = 100)
     {
         var scores = Predict(input);
         int correct = 0;

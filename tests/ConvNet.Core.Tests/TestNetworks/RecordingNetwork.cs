@@ -38,9 +38,9 @@ internal sealed class RecordingNetwork(LinearSoftmaxNetwork inner) : INetwork
 
     public ILossLayer LossLayer => Inner.LossLayer;
 
-    public Tensor Predict(Tensor input) => Inner.Predict(input);
+    public FloatTensor Predict(FloatTensor input) => Inner.Predict(input);
 
-    public float Loss(Tensor input, ReadOnlySpan<int> labels)
+    public float Loss(FloatTensor input, ReadOnlySpan<int> labels)
     {
         for (int n = 0; n < input.Shape[0]; n++)
         {
@@ -50,7 +50,7 @@ internal sealed class RecordingNetwork(LinearSoftmaxNetwork inner) : INetwork
         return ScriptedLosses is { } script ? script.Dequeue() : Inner.Loss(input, labels);
     }
 
-    public float ComputeGradients(Tensor input, ReadOnlySpan<int> labels)
+    public float ComputeGradients(FloatTensor input, ReadOnlySpan<int> labels)
     {
         TrainingBatches.Add([.. Enumerable.Range(0, input.Shape[0]).Select(n => input[n, 0])]);
         float loss = Inner.ComputeGradients(input, labels);
@@ -65,7 +65,7 @@ internal sealed class RecordingNetwork(LinearSoftmaxNetwork inner) : INetwork
         return loss;
     }
 
-    public double Accuracy(Tensor input, ReadOnlySpan<int> labels, int batchSize = 100)
+    public double Accuracy(FloatTensor input, ReadOnlySpan<int> labels, int batchSize = 100)
     {
         AccuracyCalls.Add(input.Shape[0]);
         return Inner.Accuracy(input, labels, batchSize);

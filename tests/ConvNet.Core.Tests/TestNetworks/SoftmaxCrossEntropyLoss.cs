@@ -6,21 +6,21 @@ namespace ConvNet.Core.Tests.TestNetworks;
 /// <summary>Softmax cross-entropy in double precision, written independently of the library's SoftmaxWithLoss.</summary>
 internal sealed class SoftmaxCrossEntropyLoss : ILossLayer
 {
-    private Tensor? _scoreGradient;
+    private FloatTensor? _scoreGradient;
 
-    public float Forward(Tensor scores, ReadOnlySpan<int> labels)
+    public float Forward(FloatTensor scores, ReadOnlySpan<int> labels)
     {
-        _scoreGradient = new Tensor(scores.Shape);
+        _scoreGradient = new FloatTensor(scores.Shape);
         return (float)Compute(scores, labels, _scoreGradient);
     }
 
-    public float Forward(Tensor scores, Tensor targets) => throw new NotSupportedException("The test loss takes class indices only.");
+    public float Forward(FloatTensor scores, FloatTensor targets) => throw new NotSupportedException("The test loss takes class indices only.");
 
-    public Tensor Backward() => _scoreGradient ?? throw new InvalidOperationException("Backward before Forward.");
+    public FloatTensor Backward() => _scoreGradient ?? throw new InvalidOperationException("Backward before Forward.");
 
-    public double Evaluate(Tensor scores, ReadOnlySpan<int> labels) => Compute(scores, labels, gradient: null);
+    public double Evaluate(FloatTensor scores, ReadOnlySpan<int> labels) => Compute(scores, labels, gradient: null);
 
-    private static double Compute(Tensor scores, ReadOnlySpan<int> labels, Tensor? gradient)
+    private static double Compute(FloatTensor scores, ReadOnlySpan<int> labels, FloatTensor? gradient)
     {
         int batch = scores.Shape[0], classes = scores.Shape[1];
         double loss = 0;

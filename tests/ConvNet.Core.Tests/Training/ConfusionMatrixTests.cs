@@ -44,7 +44,7 @@ public class ConfusionMatrixTests
             network.Layer.Weight[c, c] = 1f;
         }
 
-        var inputs = Tensor.FromSpan(new TensorShape(5, 3), [
+        var inputs = FloatTensor.FromSpan(new TensorShape(5, 3), [
             1, 0, 0,
             0, 1, 0,
             0, 0, 1,

@@ -30,7 +30,7 @@ public class GradientCheckTests
         var layer = new Affine("affine", 4, 3);
         WeightInitialization.Normal(layer.Weight.Value, 1f, new Random(3));
         var broken = new BiasGradientDoubler(layer);
-        Tensor input = TestTensors.Uniform(new Random(4), 2, 4);
+        FloatTensor input = TestTensors.Uniform(new Random(4), 2, 4);
         float[] weightsBefore = layer.Weight.Value.ToArray();
         float[] inputBefore = input.ToArray();
 
@@ -56,14 +56,14 @@ public class GradientCheckTests
     [Fact]
     public void A_non_positive_step_is_rejected()
     {
-        FluentActions.Invoking(() => GradientCheck.CheckLayer(new Relu("relu"), new Tensor(1, 2), epsilon: 0f))
+        FluentActions.Invoking(() => GradientCheck.CheckLayer(new Relu("relu"), new FloatTensor(1, 2), epsilon: 0f))
             .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("epsilon");
     }
 
     /// <summary>y = x², with Backward multiplying by <c>derivativeFactor</c>·x (2 is correct).</summary>
     private sealed class ScaledSquare(string name, float derivativeFactor) : ILayer
     {
-        private Tensor? _input;
+        private FloatTensor? _input;
 
         public string Name => name;
 
@@ -71,10 +71,10 @@ public class GradientCheckTests
 
         public TensorShape GetOutputShape(TensorShape inputShape) => inputShape;
 
-        public Tensor Forward(Tensor input, bool training)
+        public FloatTensor Forward(FloatTensor input, bool training)
         {
             _input = input.Clone();
-            var output = new Tensor(input.Shape);
+            var output = new FloatTensor(input.Shape);
             for (int i = 0; i < input.Length; i++)
             {
                 output.Span[i] = input.ReadOnlySpan[i] * input.ReadOnlySpan[i];
@@ -83,9 +83,9 @@ public class GradientCheckTests
             return output;
         }
 
-        public Tensor Backward(Tensor outputGradient)
+        public FloatTensor Backward(FloatTensor outputGradient)
         {
-            var inputGradient = new Tensor(outputGradient.Shape);
+            var inputGradient = new FloatTensor(outputGradient.Shape);
             for (int i = 0; i < inputGradient.Length; i++)
             {
                 inputGradient.Span[i] = derivativeFactor * _input!.ReadOnlySpan[i] * outputGradient.ReadOnlySpan[i];
@@ -104,11 +104,11 @@ public class GradientCheckTests
 
         public TensorShape GetOutputShape(TensorShape inputShape) => inner.GetOutputShape(inputShape);
 
-        public Tensor Forward(Tensor input, bool training) => inner.Forward(input, training);
+        public FloatTensor Forward(FloatTensor input, bool training) => inner.Forward(input, training);
 
-        public Tensor Backward(Tensor outputGradient)
+        public FloatTensor Backward(FloatTensor outputGradient)
         {
-            Tensor inputGradient = inner.Backward(outputGradient);
+            FloatTensor inputGradient = inner.Backward(outputGradient);
             Span<float> bias = inner.Bias.Gradient.Span;
             for (int i = 0; i < bias.Length; i++)
             {

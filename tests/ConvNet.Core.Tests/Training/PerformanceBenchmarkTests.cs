@@ -38,7 +38,7 @@ public class PerformanceBenchmarkTests
     [Fact]
     public void Images_of_another_shape_are_rejected_with_the_expected_shape()
     {
-        var data = new LabeledDataset(new Tensor(100, 1, 20, 20), new int[100]);
+        var data = new LabeledDataset(new FloatTensor(100, 1, 20, 20), new int[100]);
 
         Action run = () => PerformanceBenchmark.Run(new PerformanceBenchmarkOptions { TimedSteps = 1 }, data);
 

@@ -10,8 +10,8 @@ public class ShiftRotateAugmentationTests
     [Fact]
     public void No_shift_and_no_rotation_copies_the_batch()
     {
-        Tensor source = TestTensors.Uniform(new Random(1), BatchShape.ToArray());
-        var destination = new Tensor(BatchShape);
+        FloatTensor source = TestTensors.Uniform(new Random(1), BatchShape.ToArray());
+        var destination = new FloatTensor(BatchShape);
 
         new ShiftRotateAugmentation(0, 0f, seed: 1).Apply(source, destination);
 
@@ -21,8 +21,8 @@ public class ShiftRotateAugmentationTests
     [Fact]
     public void Shifts_move_every_channel_of_an_image_by_the_same_whole_pixels_within_the_limit()
     {
-        Tensor source = TestTensors.Uniform(new Random(1), BatchShape.ToArray());
-        var destination = new Tensor(BatchShape);
+        FloatTensor source = TestTensors.Uniform(new Random(1), BatchShape.ToArray());
+        var destination = new FloatTensor(BatchShape);
 
         new ShiftRotateAugmentation(2, 0f, seed: 4).Apply(source, destination);
 
@@ -68,7 +68,7 @@ public class ShiftRotateAugmentationTests
     public void Small_rotations_keep_a_centred_blob_nearly_intact()
     {
         var shape = new TensorShape(20, 1, 28, 28);
-        var source = new Tensor(shape);
+        var source = new FloatTensor(shape);
         for (int item = 0; item < 20; item++)
         {
             for (int y = 10; y < 18; y++)
@@ -80,7 +80,7 @@ public class ShiftRotateAugmentationTests
             }
         }
 
-        var destination = new Tensor(shape);
+        var destination = new FloatTensor(shape);
         new ShiftRotateAugmentation(0, 15f, seed: 2).Apply(source, destination);
 
         for (int item = 0; item < 20; item++)
@@ -95,11 +95,11 @@ public class ShiftRotateAugmentationTests
     [Fact]
     public void The_same_seed_gives_the_same_batches_and_the_source_is_untouched()
     {
-        Tensor source = TestTensors.Uniform(new Random(1), BatchShape.ToArray());
+        FloatTensor source = TestTensors.Uniform(new Random(1), BatchShape.ToArray());
         float[] before = source.ToArray();
-        var first = new Tensor(BatchShape);
-        var second = new Tensor(BatchShape);
-        var other = new Tensor(BatchShape);
+        var first = new FloatTensor(BatchShape);
+        var second = new FloatTensor(BatchShape);
+        var other = new FloatTensor(BatchShape);
 
         new ShiftRotateAugmentation(2, 10f, seed: 9).Apply(source, first);
         new ShiftRotateAugmentation(2, 10f, seed: 9).Apply(source, second);
@@ -113,7 +113,7 @@ public class ShiftRotateAugmentationTests
     [Fact]
     public void Mismatched_shapes_are_rejected_with_both_shapes()
     {
-        FluentActions.Invoking(() => new ShiftRotateAugmentation(2, 10f, seed: 1).Apply(new Tensor(BatchShape), new Tensor(6, 2, 7, 8)))
+        FluentActions.Invoking(() => new ShiftRotateAugmentation(2, 10f, seed: 1).Apply(new FloatTensor(BatchShape), new FloatTensor(6, 2, 7, 8)))
             .Should().Throw<ArgumentException>().WithMessage("*[6, 2, 7, 9]*[6, 2, 7, 8]*");
     }
 
@@ -125,7 +125,7 @@ public class ShiftRotateAugmentationTests
             .WithParameterName("maxRotationDegrees");
     }
 
-    private static bool ChannelsAreShifted(Tensor source, Tensor destination, int item, int dx, int dy)
+    private static bool ChannelsAreShifted(FloatTensor source, FloatTensor destination, int item, int dx, int dy)
     {
         for (int channel = 0; channel < BatchShape[1]; channel++)
         {

@@ -12,7 +12,7 @@ internal static class SyntheticData
     public static LabeledDataset Blobs(int count, int seed, bool withIds = true)
     {
         var random = new Random(seed);
-        var inputs = new Tensor(count, 3);
+        var inputs = new FloatTensor(count, 3);
         var labels = new int[count];
         for (int i = 0; i < count; i++)
         {

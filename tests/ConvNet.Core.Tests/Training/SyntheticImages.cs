@@ -13,7 +13,7 @@ internal static class SyntheticImages
     {
         const int size = 8;
         var random = new Random(seed);
-        var images = new Tensor(count, 1, size, size);
+        var images = new FloatTensor(count, 1, size, size);
         var labels = new int[count];
         for (int i = 0; i < count; i++)
         {

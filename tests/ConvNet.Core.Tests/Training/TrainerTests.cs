@@ -286,7 +286,7 @@ public class TrainerTests
     {
         public int Calls { get; private set; }
 
-        public void Apply(Tensor source, Tensor destination)
+        public void Apply(FloatTensor source, FloatTensor destination)
         {
             Calls++;
             source.ReadOnlySpan.CopyTo(destination.Span);
@@ -309,7 +309,7 @@ public class TrainerTests
                 Schedule = new CosineSchedule(),
             };
             var trainer = new Trainer(network, new Momentum(network), options);
-            var data = new LabeledDataset(new Tensor(40, 2), new int[40]);
+            var data = new LabeledDataset(new FloatTensor(40, 2), new int[40]);
             long before = GC.GetAllocatedBytesForCurrentThread();
             trainer.Train(data, progress: new CountingProgress());
             return GC.GetAllocatedBytesForCurrentThread() - before;
@@ -341,7 +341,7 @@ public class TrainerTests
             .Should().Throw<ArgumentException>().WithMessage("*'linear.bias'*");
 
         var trainer = NewTrainer(network, new TrainerOptions { BatchSize = 4 });
-        FluentActions.Invoking(() => trainer.Train(new LabeledDataset(new Tensor(8, 5), new int[8])))
+        FluentActions.Invoking(() => trainer.Train(new LabeledDataset(new FloatTensor(8, 5), new int[8])))
             .Should().Throw<ArgumentException>().WithMessage("*[3]*[8, 3]*[8, 5]*");
         var badLabels = SyntheticData.Blobs(8, seed: 1);
         FluentActions.Invoking(() => trainer.Train(new LabeledDataset(badLabels.Inputs, [0, 1, 2, 3, 4, 0, 1, 2])))

@@ -4,14 +4,14 @@ namespace ConvNet.Core.Tensors;
 /// A dense float32 tensor: a <see cref="TensorShape"/> over contiguous row-major storage.
 /// Images are NCHW. Reshaping and slicing along the batch axis give views that share storage.
 /// </summary>
-public sealed class Tensor
+public sealed class FloatTensor
 {
     private readonly float[] _storage;
     private readonly int _offset;
 
     /// <summary>Creates a zero-filled tensor of the given shape.</summary>
     /// <exception cref="ArgumentException">The shape is <c>default</c>.</exception>
-    public Tensor(TensorShape shape)
+    public FloatTensor(TensorShape shape)
     {
         ValidateShape(shape);
         Shape = shape;
@@ -19,14 +19,14 @@ public sealed class Tensor
     }
 
     /// <summary>Creates a zero-filled tensor with the given dimensions.</summary>
-    public Tensor(params ReadOnlySpan<int> dimensions)
+    public FloatTensor(params ReadOnlySpan<int> dimensions)
         : this(new TensorShape(dimensions))
     {
     }
 
     /// <summary>Wraps <paramref name="data"/> (not copied) as a tensor of the given shape.</summary>
     /// <exception cref="ArgumentException">The array length differs from the shape's element count.</exception>
-    public Tensor(TensorShape shape, float[] data)
+    public FloatTensor(TensorShape shape, float[] data)
     {
         ArgumentNullException.ThrowIfNull(data);
         ValidateShape(shape);
@@ -40,7 +40,7 @@ public sealed class Tensor
         _storage = data;
     }
 
-    private Tensor(TensorShape shape, float[] storage, int offset)
+    private FloatTensor(TensorShape shape, float[] storage, int offset)
     {
         Shape = shape;
         _storage = storage;
@@ -68,6 +68,22 @@ public sealed class Tensor
     /// <summary>The elements, row-major, read-only.</summary>
     public ReadOnlySpan<float> ReadOnlySpan => new(_storage, _offset, Shape.ElementCount);
 
+    /// <summary>
+    /// A zero-copy <see cref="System.Numerics.Tensors.TensorSpan{T}"/> over this tensor's elements with the same
+    /// dimensions, for code that works with <c>System.Numerics.Tensors</c> (the name <c>FloatTensor</c> keeps clear of
+    /// its <c>Tensor</c> class, so both namespaces can be imported together).
+    /// </summary>
+    public System.Numerics.Tensors.TensorSpan<float> AsTensorSpan()
+    {
+        Span<nint> lengths = stackalloc nint[TensorShape.MaxRank];
+        for (int axis = 0; axis < Shape.Rank; axis++)
+        {
+            lengths[axis] = Shape[axis];
+        }
+
+        return new System.Numerics.Tensors.TensorSpan<float>(Span, lengths[..Shape.Rank]);
+    }
+
     /// <summary>The element at a rank-2 index (row, column).</summary>
     public float this[int row, int column]
     {
@@ -83,9 +99,9 @@ public sealed class Tensor
     }
 
     /// <summary>Creates a tensor holding a copy of <paramref name="values"/>.</summary>
-    public static Tensor FromSpan(TensorShape shape, ReadOnlySpan<float> values)
+    public static FloatTensor FromSpan(TensorShape shape, ReadOnlySpan<float> values)
     {
-        var tensor = new Tensor(shape);
+        var tensor = new FloatTensor(shape);
         if (values.Length != shape.ElementCount)
         {
             throw new ArgumentException(
@@ -98,7 +114,7 @@ public sealed class Tensor
 
     /// <summary>A view of the same storage with another shape of the same element count.</summary>
     /// <exception cref="ArgumentException">The element counts differ.</exception>
-    public Tensor Reshape(TensorShape shape)
+    public FloatTensor Reshape(TensorShape shape)
     {
         ValidateShape(shape);
         if (shape.ElementCount != Shape.ElementCount)
@@ -107,15 +123,15 @@ public sealed class Tensor
                 $"Cannot reshape {Shape} ({Shape.ElementCount} elements) to {shape} ({shape.ElementCount} elements).", nameof(shape));
         }
 
-        return shape == Shape ? this : new Tensor(shape, _storage, _offset);
+        return shape == Shape ? this : new FloatTensor(shape, _storage, _offset);
     }
 
     /// <summary>A view of the same storage with the given dimensions.</summary>
-    public Tensor Reshape(params ReadOnlySpan<int> dimensions) => Reshape(new TensorShape(dimensions));
+    public FloatTensor Reshape(params ReadOnlySpan<int> dimensions) => Reshape(new TensorShape(dimensions));
 
     /// <summary>A view of batch items <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> − 1 (first axis).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The range does not lie inside the first axis.</exception>
-    public Tensor SliceBatch(int start, int count)
+    public FloatTensor SliceBatch(int start, int count)
     {
         int batchSize = Shape[0];
         if (start < 0 || count <= 0 || start > batchSize - count)
@@ -125,11 +141,11 @@ public sealed class Tensor
         }
 
         int itemSize = Shape.ItemSize;
-        return new Tensor(Shape.WithBatchSize(count), _storage, _offset + (start * itemSize));
+        return new FloatTensor(Shape.WithBatchSize(count), _storage, _offset + (start * itemSize));
     }
 
     /// <summary>A new tensor with a copy of the elements.</summary>
-    public Tensor Clone() => FromSpan(Shape, ReadOnlySpan);
+    public FloatTensor Clone() => FromSpan(Shape, ReadOnlySpan);
 
     /// <summary>Sets every element to zero.</summary>
     public void Clear() => Span.Clear();
@@ -138,13 +154,13 @@ public sealed class Tensor
     public float[] ToArray() => ReadOnlySpan.ToArray();
 
     /// <inheritdoc />
-    public override string ToString() => $"Tensor{Shape}";
+    public override string ToString() => $"FloatTensor{Shape}";
 
     /// <summary>Wraps storage lent by <see cref="Layers.InferenceBuffers"/>, exactly <paramref name="shape"/>'s size.</summary>
-    internal static Tensor OverRecycledStorage(TensorShape shape, float[] storage) => new(shape, storage, 0) { OwnsRecycledStorage = true };
+    internal static FloatTensor OverRecycledStorage(TensorShape shape, float[] storage) => new(shape, storage, 0) { OwnsRecycledStorage = true };
 
     /// <summary>Whether both tensors are views of the same storage.</summary>
-    internal bool SharesStorageWith(Tensor other) => ReferenceEquals(_storage, other._storage);
+    internal bool SharesStorageWith(FloatTensor other) => ReferenceEquals(_storage, other._storage);
 
     private static void ValidateShape(TensorShape shape)
     {

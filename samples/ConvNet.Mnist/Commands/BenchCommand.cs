@@ -1,4 +1,5 @@
 using ConvNet.Core.Training;
+using ConvNet.Mnist.Bench;
 
 namespace ConvNet.Mnist.Commands;
 

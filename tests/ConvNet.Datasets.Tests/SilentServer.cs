@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace ConvNet.Core.Tests.Data;
+namespace ConvNet.Datasets.Tests;
 
 /// <summary>A TCP server on 127.0.0.1 that accepts connections and never answers: a hung mirror.</summary>
 internal sealed class SilentServer : IDisposable

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ConvNet.Core.Training;
+namespace ConvNet.Mnist.Bench;
 
 /// <summary>
 /// What <see cref="PerformanceBenchmark.Run"/> measured: medians after warm-up, for SimpleConvNet at the

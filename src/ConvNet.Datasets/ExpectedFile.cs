@@ -1,4 +1,4 @@
-namespace ConvNet.Core.Data;
+namespace ConvNet.Datasets;
 
 /// <summary>A file the fetcher must produce: its name in the cache folder and the SHA-256 of its uncompressed content.</summary>
 /// <param name="Name">The file name, without any <c>.gz</c> suffix.</param>

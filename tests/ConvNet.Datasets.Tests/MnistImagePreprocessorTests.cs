@@ -1,7 +1,8 @@
 using ConvNet.Core.Data;
 using ConvNet.Core.Tensors;
+using ConvNet.Datasets;
 
-namespace ConvNet.Core.Tests.Data;
+namespace ConvNet.Datasets.Tests;
 
 public sealed class MnistImagePreprocessorTests
 {

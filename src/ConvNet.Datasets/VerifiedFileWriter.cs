@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace ConvNet.Core.Data;
+namespace ConvNet.Datasets;
 
 /// <summary>
 /// Writes downloaded content into the cache folder atomically: into a temporary file in the same folder, hashed

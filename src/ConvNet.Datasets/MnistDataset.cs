@@ -1,4 +1,5 @@
-namespace ConvNet.Core.Data;
+using ConvNet.Core.Data;
+namespace ConvNet.Datasets;
 
 /// <summary>
 /// The MNIST handwritten digits (or Fashion-MNIST, which has the same files and layout) loaded from a folder:

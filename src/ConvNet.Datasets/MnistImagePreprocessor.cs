@@ -1,6 +1,7 @@
+using ConvNet.Core.Data;
 using ConvNet.Core.Tensors;
 
-namespace ConvNet.Core.Data;
+namespace ConvNet.Datasets;
 
 /// <summary>
 /// Turns a grayscale picture of one handwritten digit (any size, dark ink on a light background or the reverse)

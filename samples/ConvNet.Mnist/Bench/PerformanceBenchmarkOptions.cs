@@ -1,4 +1,4 @@
-namespace ConvNet.Core.Training;
+namespace ConvNet.Mnist.Bench;
 
 /// <summary>How long and on what <see cref="PerformanceBenchmark.Run"/> measures. The defaults take a few seconds.</summary>
 public sealed record PerformanceBenchmarkOptions

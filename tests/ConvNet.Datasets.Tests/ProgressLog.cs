@@ -1,4 +1,4 @@
-namespace ConvNet.Core.Tests.Data;
+namespace ConvNet.Datasets.Tests;
 
 /// <summary>Collects progress lines as they are reported (Progress&lt;T&gt; would post them to the thread pool later).</summary>
 internal sealed class ProgressLog : IProgress<string>

@@ -1,6 +1,7 @@
 using System.Net;
+using ConvNet.Core.Data;
 
-namespace ConvNet.Core.Data;
+namespace ConvNet.Datasets;
 
 /// <summary>
 /// Downloads gzip-compressed files from HTTP mirrors into the cache folder, decompressing and verifying each

@@ -2,8 +2,9 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using ConvNet.Core.Data;
+using ConvNet.Core.Tests.Data;
 
-namespace ConvNet.Core.Tests.Data;
+namespace ConvNet.Datasets.Tests;
 
 public sealed class NpmPackageSourceTests : IDisposable
 {

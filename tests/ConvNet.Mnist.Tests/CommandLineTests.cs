@@ -1,70 +1,100 @@
+using System.CommandLine;
+using System.Text.RegularExpressions;
 using ConvNet.Mnist;
+using ConvNet.Mnist.Commands;
 
 namespace ConvNet.Mnist.Tests;
 
-public sealed class CommandLineTests
+/// <summary>The sample's command line as System.CommandLine parses it: values, aliases, and the one-line errors.</summary>
+public sealed partial class CommandLineTests
 {
-    private static readonly Dictionary<string, IReadOnlyList<string>> Commands = new()
-    {
-        ["train"] = ["epochs", "lr", "optimizer", "output"],
-        ["download"] = [],
-    };
+    private static readonly RootCommand Root = SampleCommands.CreateRoot();
 
     [Fact]
-    public void Parse_SpaceAndEqualsForms_GiveTypedValues()
+    public void Parse_SpaceEqualsAndAliasForms_GiveTypedValues()
     {
-        CommandLine line = CommandLine.Parse(["train", "--epochs", "3", "--lr=0.01", "--optimizer", "SGD"], Commands);
+        ParseResult parse = Root.Parse(["train", "-e", "3", "--lr=0.01", "--optimizer", "SGD", "-m", "deep"]);
 
-        line.Command.Should().Be("train");
-        line.GetInt("epochs", 5, minimum: 1).Should().Be(3);
-        line.GetPositiveFloat("lr", 0.001f).Should().Be(0.01f);
-        line.GetChoice("optimizer", "adam", ["sgd", "adam"]).Should().Be("sgd");
-        line.GetString("output", "model.safetensors").Should().Be("model.safetensors");
-        line.Has("output").Should().BeFalse();
+        parse.Errors.Should().BeEmpty();
+        parse.CommandResult.Command.Name.Should().Be("train");
+        parse.GetValue<int?>("--epochs").Should().Be(3);
+        parse.GetValue<float?>("--lr").Should().Be(0.01f);
+        parse.GetValue<string?>("--optimizer").Should().Be("sgd", "a choice is returned in its listed spelling");
+        parse.GetValue<string?>("--model").Should().Be("deep");
+        parse.GetValue<string?>("--output").Should().BeNull("an option not given leaves the default to the command");
     }
 
     [Theory]
-    [InlineData(new[] { "fly" }, "Unknown command 'fly'; choose one of: train, download.")]
-    [InlineData(new[] { "train", "--epoch", "3" }, "Unknown option --epoch for 'train'; its options are --epochs, --lr, --optimizer, --output.")]
-    [InlineData(new[] { "download", "--epochs", "3" }, "Unknown option --epochs for 'download'; it takes no options.")]
-    [InlineData(new[] { "train", "--epochs" }, "Option --epochs needs a value.")]
-    [InlineData(new[] { "train", "--epochs", "--lr", "1" }, "Option --epochs needs a value.")]
-    [InlineData(new[] { "train", "3" }, "Unexpected argument '3'; options look like --name value.")]
-    [InlineData(new[] { "train", "--lr", "1", "--lr", "2" }, "Option --lr is given twice.")]
-    public void Parse_Mistakes_ThrowUsageExceptionSayingWhatIsWrong(string[] args, string message)
+    [InlineData(new[] { "fly" }, "error: Unrecognized command or argument 'fly'. (see --help)")]
+    [InlineData(new[] { "tran" }, "error: Unrecognized command or argument 'tran'. Did you mean 'train'? (see --help)")]
+    [InlineData(new[] { "train", "--epoch", "3" },
+        "error: Unrecognized command or argument '--epoch'. Unrecognized command or argument '3'. Did you mean '--epochs'? (see --help)")]
+    [InlineData(new[] { "train", "3" }, "error: Unrecognized command or argument '3'. (see --help)")]
+    [InlineData(new[] { "train", "--epochs" }, "error: Required argument missing for option: '--epochs'. (see --help)")]
+    [InlineData(new[] { "train", "--lr", "1", "--lr", "2" }, "error: Option '--lr' expects a single argument but 2 were provided. (see --help)")]
+    [InlineData(new[] { "train", "--epochs", "three" }, "error: Option --epochs expects a whole number; got 'three'. (see --help)")]
+    [InlineData(new[] { "train", "-e", "0" }, "error: Option --epochs must be at least 1; got 0. (see --help)")]
+    [InlineData(new[] { "train", "--lr", "-0.1" }, "error: Option --lr expects a positive number such as 0.001; got '-0.1'. (see --help)")]
+    [InlineData(new[] { "train", "--lr", "NaN" }, "error: Option --lr expects a positive number such as 0.001; got 'NaN'. (see --help)")]
+    [InlineData(new[] { "train", "--schedule", "linear" }, "error: Option --schedule must be one of cosine, constant; got 'linear'. (see --help)")]
+    [InlineData(new[] { "predict", "--test-index", "10000" }, "error: Option --test-index must be between 0 and 9999; got 10000. (see --help)")]
+    [InlineData(new[] { "predict" }, "error: Give either --image FILE or --test-index I. (see --help)")]
+    [InlineData(new[] { "predict", "--image", "a.png", "--test-index", "3" }, "error: Give either --image FILE or --test-index I. (see --help)")]
+    [InlineData(new[] { "bench", "--steps", "0" }, "error: Option --steps must be at least 1; got 0. (see --help)")]
+    public void Parse_Mistakes_ReportOneLineNamingWhatIsWrong(string[] args, string errorLine)
     {
-        Action parse = () => CommandLine.Parse(args, Commands);
+        ParseResult parse = Root.Parse(args);
 
-        parse.Should().Throw<UsageException>().Which.Message.Should().Be(message);
+        parse.Errors.Should().NotBeEmpty();
+        CommandRunner.ErrorLine(parse).Should().Be(errorLine);
     }
 
-    [Theory]
-    [InlineData("--epochs", "three", "Option --epochs expects a whole number; got 'three'.")]
-    [InlineData("--epochs", "0", "Option --epochs must be at least 1; got 0.")]
-    [InlineData("--lr", "-0.1", "Option --lr expects a positive number such as 0.001; got '-0.1'.")]
-    [InlineData("--lr", "NaN", "Option --lr expects a positive number such as 0.001; got 'NaN'.")]
-    [InlineData("--optimizer", "lbfgs", "Option --optimizer must be one of sgd, adam; got 'lbfgs'.")]
-    public void TypedGetters_BadValues_ThrowNamingOptionAndValue(string option, string value, string message)
+    [Fact]
+    public void ReadmeCommands_AllParse()
     {
-        CommandLine line = CommandLine.Parse(["train", option, value], Commands);
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        string[] documented = SampleRunLine().Matches(readme).Select(match => match.Groups["args"].Value.Trim())
+            .Where(line => !line.StartsWith("COMMAND", StringComparison.Ordinal))
+            .ToArray();
+        documented.Should().Contain(["train", "bench"], "the README's quick start trains and its performance section benches");
 
-        Action read = option switch
+        string[] fromTable = ["train --model deep --seed 2", "train --model best", "evaluate", "predict --image digit.png", "predict --test-index 7", "download"];
+        foreach (string line in documented.Concat(fromTable))
         {
-            "--epochs" => () => line.GetInt("epochs", 5, minimum: 1),
-            "--lr" => () => line.GetPositiveFloat("lr", 0.001f),
-            _ => () => line.GetChoice("optimizer", "adam", ["sgd", "adam"]),
-        };
-
-        read.Should().Throw<UsageException>().Which.Message.Should().Be(message);
+            Root.Parse(line).Errors.Should().BeEmpty("README documents `{0}`", line);
+        }
     }
 
     [Fact]
-    public void GetExistingFile_MissingFile_ThrowsFileNotFoundWithPath()
+    public async Task HelpAndVersion_ExitWithZero_NoCommandExitsWithUsageCode()
     {
-        CommandLine line = CommandLine.Parse(["train", "--output", "/nonexistent/model.safetensors"], Commands);
+        (await CommandRunner.RunAsync(["--version"])).Should().Be(0);
+        (await CommandRunner.RunAsync(["train", "--help"])).Should().Be(0);
+        (await CommandRunner.RunAsync(["help", "predict"])).Should().Be(0);
+        (await CommandRunner.RunAsync([])).Should().Be(CommandRunner.UsageExitCode);
+        (await CommandRunner.RunAsync(["tran"])).Should().Be(CommandRunner.UsageExitCode);
+    }
 
-        Action read = () => line.GetExistingFile("output");
+    [Fact]
+    public void ExistingFile_MissingFile_ThrowsFileNotFoundNamingOptionAndPath()
+    {
+        Action read = () => SampleOptions.ExistingFile("/nonexistent/model.safetensors", "--model");
 
-        read.Should().Throw<FileNotFoundException>().WithMessage("*--output*/nonexistent/model.safetensors*");
+        read.Should().Throw<FileNotFoundException>().WithMessage("*--model*/nonexistent/model.safetensors*");
+    }
+
+    /// <summary>The arguments after <c>--</c> of each <c>dotnet run --project samples/ConvNet.Mnist ... -- ARGS</c> line.</summary>
+    [GeneratedRegex(@"dotnet run --project samples/ConvNet\.Mnist -c Release -- (?<args>[^`\n]+)")]
+    private static partial Regex SampleRunLine();
+
+    private static string RepositoryRoot()
+    {
+        DirectoryInfo? folder = new(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "ConvNet.sln")))
+        {
+            folder = folder.Parent;
+        }
+
+        return folder?.FullName ?? throw new DirectoryNotFoundException($"No ConvNet.sln above {AppContext.BaseDirectory}");
     }
 }

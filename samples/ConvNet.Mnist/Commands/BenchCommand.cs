@@ -1,33 +1,38 @@
-using ConvNet.Core.Training;
+using System.CommandLine;
 using ConvNet.Mnist.Bench;
 
 namespace ConvNet.Mnist.Commands;
 
 /// <summary><c>bench</c>: times SimpleConvNet training and inference and a large matrix product; prints a JSON line last.</summary>
-internal sealed class BenchCommand : ICommand
+internal sealed class BenchCommand : Command
 {
-    public string Name => "bench";
+    private readonly Option<int?> _steps = SampleOptions.WholeNumber("--steps", "N", "timed training steps (default 50)", minimum: 1, alias: "-n");
+    private readonly Option<int?> _warmup = SampleOptions.WholeNumber(
+        "--warmup", "N", "untimed training steps first, until the JIT has optimized the hot code (default 100)", minimum: 0, alias: "-w");
+    private readonly Option<int?> _batchSize = SampleOptions.WholeNumber(
+        "--batch-size", "N", "images per training step and inference batch (default 100)", minimum: 1, alias: "-b");
 
-    public string Summary => "Measure training and inference speed on synthetic images (a few seconds); the last line is JSON.";
-
-    public IReadOnlyList<OptionHelp> Options { get; } =
-    [
-        new("steps", "N", "timed training steps (default 50)"),
-        new("warmup", "N", "untimed training steps first, until the JIT has optimized the hot code (default 100)"),
-        new("batch-size", "N", "images per training step and inference batch (default 100)"),
-    ];
-
-    public Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellation)
+    public BenchCommand()
+        : base("bench", "Measure training and inference speed on synthetic images (a few seconds); the last line is JSON.")
     {
-        var options = new PerformanceBenchmarkOptions
+        Add(_steps);
+        Add(_warmup);
+        Add(_batchSize);
+        SetAction(Run);
+    }
+
+    private int Run(ParseResult parse)
+    {
+        var defaults = new PerformanceBenchmarkOptions();
+        PerformanceBenchmarkOptions options = defaults with
         {
-            TimedSteps = commandLine.GetInt("steps", 50, minimum: 1),
-            WarmupSteps = commandLine.GetInt("warmup", 100, minimum: 0),
-            BatchSize = commandLine.GetInt("batch-size", 100, minimum: 1),
+            TimedSteps = parse.GetValue(_steps) ?? defaults.TimedSteps,
+            WarmupSteps = parse.GetValue(_warmup) ?? defaults.WarmupSteps,
+            BatchSize = parse.GetValue(_batchSize) ?? defaults.BatchSize,
         };
 
         PerformanceReport report = PerformanceBenchmark.Run(options, progress: Console.Out);
         Console.WriteLine(report.ToJson());
-        return Task.FromResult(0);
+        return 0;
     }
 }

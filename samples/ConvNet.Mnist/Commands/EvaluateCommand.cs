@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ConvNet.Core.Data;
 using ConvNet.Core.Networks;
 using ConvNet.Core.Training;
@@ -7,31 +8,37 @@ using Spectre.Console;
 namespace ConvNet.Mnist.Commands;
 
 /// <summary><c>evaluate</c>: test accuracy, confusion matrix and a PNG grid of the misclassified digits of a saved model.</summary>
-internal sealed class EvaluateCommand : ICommand
+internal sealed class EvaluateCommand : Command
 {
     /// <summary>The grid shows at most this many misclassified digits.</summary>
     private const int MaxGridDigits = 100;
 
-    public string Name => "evaluate";
+    private readonly Option<string?> _model = SampleOptions.Path(
+        "--model", "FILE", $"the model to evaluate (default {RunFiles.DefaultModelPath})", alias: "-m");
+    private readonly Option<int?> _testSize = SampleOptions.WholeNumber(
+        "--test-size", "N", "use the first N test images (default all 10000)", minimum: 1);
+    private readonly Option<string?> _output = SampleOptions.Path(
+        "--output", "FILE", $"where to write the misclassified-digit grid (default {RunFiles.MisclassifiedFileName} beside the model)", alias: "-o");
+    private readonly Option<string?> _data = MnistData.CreateFolderOption();
 
-    public string Summary => "Score a saved model on the MNIST test set: accuracy, confusion matrix, misclassified digits.";
-
-    public IReadOnlyList<OptionHelp> Options { get; } =
-    [
-        new("model", "FILE", $"the model to evaluate (default {RunFiles.DefaultModelPath})"),
-        new("test-size", "N", "use the first N test images (default all 10000)"),
-        new("output", "FILE", $"where to write the misclassified-digit grid (default {RunFiles.MisclassifiedFileName} beside the model)"),
-        new(MnistData.FolderOption, "DIR", MnistData.FolderHelp),
-    ];
-
-    public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellation)
+    public EvaluateCommand()
+        : base("evaluate", "Score a saved model on the MNIST test set: accuracy, confusion matrix, misclassified digits.")
     {
-        string modelPath = commandLine.GetExistingFile("model", RunFiles.DefaultModelPath);
-        string gridPath = commandLine.GetString("output")
+        Add(_model);
+        Add(_testSize);
+        Add(_output);
+        Add(_data);
+        SetAction(RunAsync);
+    }
+
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellation)
+    {
+        string modelPath = SampleOptions.ExistingFile(parse.GetValue(_model) ?? RunFiles.DefaultModelPath, _model.Name);
+        string gridPath = parse.GetValue(_output)
             ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, RunFiles.MisclassifiedFileName);
         INetwork network = ModelCatalog.Load(modelPath);
-        MnistDataset mnist = await MnistData.LoadAsync(commandLine, cancellation).ConfigureAwait(false);
-        LabeledDataset test = MnistData.TakeFirst(mnist.Test, commandLine, "test-size");
+        MnistDataset mnist = await MnistData.LoadAsync(parse.GetValue(_data), cancellation).ConfigureAwait(false);
+        LabeledDataset test = MnistData.TakeFirst(mnist.Test, parse.GetValue(_testSize), _testSize.Name);
 
         TestScore score = TestScore.Of(network, test);
         var confusion = new ConfusionMatrix(MnistDataset.ClassCount);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ConvNet.Core.Data;
 using ConvNet.Core.Networks;
 using ConvNet.Core.Tensors;
@@ -7,31 +8,39 @@ using Spectre.Console;
 namespace ConvNet.Mnist.Commands;
 
 /// <summary><c>predict</c>: classifies one digit, from a picture file or from the MNIST test set.</summary>
-internal sealed class PredictCommand : ICommand
+internal sealed class PredictCommand : Command
 {
-    public string Name => "predict";
+    private readonly Option<string?> _model = SampleOptions.Path(
+        "--model", "FILE", $"the model to use (default {RunFiles.DefaultModelPath})", alias: "-m");
+    private readonly Option<string?> _image = SampleOptions.Path(
+        "--image", "FILE", "a PNG or JPEG of one digit, any size, dark on light or light on dark", alias: "-i");
+    private readonly Option<int?> _testIndex = SampleOptions.WholeNumber(
+        "--test-index", "I", "instead of --image: MNIST test image number I (0 to 9999)", maximum: 9_999);
+    private readonly Option<string?> _data = MnistData.CreateFolderOption("; for --test-index");
 
-    public string Summary => "Read one digit (a picture, or a test image by index) and print what the model sees.";
-
-    public IReadOnlyList<OptionHelp> Options { get; } =
-    [
-        new("model", "FILE", $"the model to use (default {RunFiles.DefaultModelPath})"),
-        new("image", "FILE", "a PNG or JPEG of one digit, any size, dark on light or light on dark"),
-        new("test-index", "I", "instead of --image: MNIST test image number I (0 to 9999)"),
-        new(MnistData.FolderOption, "DIR", MnistData.FolderHelp + "; for --test-index"),
-    ];
-
-    public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellation)
+    public PredictCommand()
+        : base("predict", "Read one digit (a picture, or a test image by index) and print what the model sees.")
     {
-        if (commandLine.Has("image") == commandLine.Has("test-index"))
+        Add(_model);
+        Add(_image);
+        Add(_testIndex);
+        Add(_data);
+        Validators.Add(result =>
         {
-            throw new UsageException("Give either --image FILE or --test-index I.");
-        }
+            if ((result.GetResult(_image) is null) == (result.GetResult(_testIndex) is null))
+            {
+                result.AddError("Give either --image FILE or --test-index I.");
+            }
+        });
+        SetAction(RunAsync);
+    }
 
-        string modelPath = commandLine.GetExistingFile("model", RunFiles.DefaultModelPath);
-        (FloatTensor digit, int? label) = commandLine.Has("image")
-            ? (ReadPicture(commandLine.GetExistingFile("image")), null)
-            : await ReadTestImageAsync(commandLine, cancellation).ConfigureAwait(false);
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellation)
+    {
+        string modelPath = SampleOptions.ExistingFile(parse.GetValue(_model) ?? RunFiles.DefaultModelPath, _model.Name);
+        (FloatTensor digit, int? label) = parse.GetValue(_image) is { } imagePath
+            ? (ReadPicture(SampleOptions.ExistingFile(imagePath, _image.Name)), null)
+            : await ReadTestImageAsync(parse.GetValue(_testIndex)!.Value, parse.GetValue(_data), cancellation).ConfigureAwait(false);
         INetwork network = ModelCatalog.Load(modelPath);
 
         float[] probabilities = Probabilities.Softmax(network.Predict(digit).ReadOnlySpan);
@@ -64,10 +73,9 @@ internal sealed class PredictCommand : ICommand
         return MnistImagePreprocessor.ToMnist(luminance, width, height);
     }
 
-    private static async Task<(FloatTensor Digit, int? Label)> ReadTestImageAsync(CommandLine commandLine, CancellationToken cancellation)
+    private static async Task<(FloatTensor Digit, int? Label)> ReadTestImageAsync(int index, string? dataFolder, CancellationToken cancellation)
     {
-        int index = commandLine.GetInt("test-index", 0, minimum: 0, maximum: 9_999);
-        MnistDataset mnist = await MnistData.LoadAsync(commandLine, cancellation).ConfigureAwait(false);
+        MnistDataset mnist = await MnistData.LoadAsync(dataFolder, cancellation).ConfigureAwait(false);
         return (mnist.Test.Inputs.SliceBatch(index, 1), mnist.Test.Labels[index]);
     }
 }

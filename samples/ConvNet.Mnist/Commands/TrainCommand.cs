@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ConvNet.Core.Data;
 using ConvNet.Core.Networks;
 using ConvNet.Core.Optimizers;
@@ -13,51 +14,72 @@ namespace ConvNet.Mnist.Commands;
 /// learning curve, and ends with the test accuracy. It starts from the library's recipe for the chosen model
 /// (<see cref="ModelCatalog.CreateRecipe"/>); each option given overrides one part of it.
 /// </summary>
-internal sealed class TrainCommand : ICommand
+internal sealed class TrainCommand : Command
 {
     /// <summary>Per-epoch training accuracy is measured on at most this many training images, to keep epochs short.</summary>
     private const int TrainEvaluationSize = 10_000;
 
     private static readonly string[] Schedules = ["cosine", "constant"];
 
-    public string Name => "train";
+    private readonly Option<string?> _model = SampleOptions.Choice(
+        "--model", ModelCatalog.Names, "the network to train (default simple: the seed's SimpleConvNet)", alias: "-m");
+    private readonly Option<int?> _epochs = SampleOptions.WholeNumber(
+        "--epochs", "N", "passes over the training images (default: the model's recipe, 10 for simple)", minimum: 1, alias: "-e");
+    private readonly Option<int?> _iterations = SampleOptions.WholeNumber(
+        "--iterations", "N", "train for exactly N mini-batch steps instead of whole epochs", minimum: 1);
+    private readonly Option<int?> _batchSize = SampleOptions.WholeNumber(
+        "--batch-size", "N", "images per mini-batch (default 100)", minimum: 1, alias: "-b");
+    private readonly Option<string?> _optimizer = SampleOptions.Choice("--optimizer", OptimizerFactory.Names, "the optimizer (default adam)");
+    private readonly Option<float?> _learningRate = SampleOptions.PositiveNumber(
+        "--lr", "RATE", "learning rate (default: the model's recipe, 0.001 for simple)");
+    private readonly Option<string?> _schedule = SampleOptions.Choice(
+        "--schedule", Schedules, "cosine (decay the rate to 0 over the run) or constant, as in the seed (default cosine)");
+    private readonly Option<int?> _trainSize = SampleOptions.WholeNumber(
+        "--train-size", "N", "train on the first N training images (default all 60000)", minimum: 1);
+    private readonly Option<int?> _testSize = SampleOptions.WholeNumber(
+        "--test-size", "N", "test on the first N test images (default all 10000)", minimum: 1);
+    private readonly Option<int?> _seed = SampleOptions.WholeNumber("--seed", "N", "seed of the weights and the shuffles (default 1)", alias: "-s");
+    private readonly Option<string?> _data = MnistData.CreateFolderOption();
+    private readonly Option<string?> _output = SampleOptions.Path(
+        "--output", "DIR", $"where to write {RunFiles.ModelFileName} and {RunFiles.CurveFileName} (default {RunFiles.DefaultFolder})", alias: "-o");
 
-    public string Summary => "Train a network on MNIST; save the model and its learning curve.";
-
-    public IReadOnlyList<OptionHelp> Options { get; } =
-    [
-        new("model", "NAME", $"{string.Join(", ", ModelCatalog.Names)} (default simple: the seed's SimpleConvNet)"),
-        new("epochs", "N", "passes over the training images (default: the model's recipe, 10 for simple)"),
-        new("iterations", "N", "train for exactly N mini-batch steps instead of whole epochs"),
-        new("batch-size", "N", "images per mini-batch (default 100)"),
-        new("optimizer", "NAME", $"{string.Join(", ", OptimizerFactory.Names)} (default adam)"),
-        new("lr", "RATE", "learning rate (default: the model's recipe, 0.001 for simple)"),
-        new("schedule", "NAME", "cosine (decay the rate to 0 over the run) or constant, as in the seed (default cosine)"),
-        new("train-size", "N", "train on the first N training images (default all 60000)"),
-        new("test-size", "N", "test on the first N test images (default all 10000)"),
-        new("seed", "N", "seed of the weights and the shuffles (default 1)"),
-        new(MnistData.FolderOption, "DIR", MnistData.FolderHelp),
-        new("output", "DIR", $"where to write {RunFiles.ModelFileName} and {RunFiles.CurveFileName} (default {RunFiles.DefaultFolder})"),
-    ];
-
-    public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellation)
+    public TrainCommand()
+        : base("train", "Train a network on MNIST; save the model and its learning curve.")
     {
-        string modelName = commandLine.GetChoice("model", ModelCatalog.Simple, ModelCatalog.Names);
-        TrainingRecipe recipe = ModelCatalog.CreateRecipe(modelName, commandLine.GetInt("seed", 1, minimum: 0));
-        IOptimizer optimizer = ChooseOptimizer(commandLine, recipe);
-        string schedule = commandLine.GetChoice("schedule", "cosine", Schedules);
+        Add(_model);
+        Add(_epochs);
+        Add(_iterations);
+        Add(_batchSize);
+        Add(_optimizer);
+        Add(_learningRate);
+        Add(_schedule);
+        Add(_trainSize);
+        Add(_testSize);
+        Add(_seed);
+        Add(_data);
+        Add(_output);
+
+        SetAction(RunAsync);
+    }
+
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellation)
+    {
+        string modelName = parse.GetValue(_model) ?? ModelCatalog.Simple;
+        TrainingRecipe recipe = ModelCatalog.CreateRecipe(modelName, parse.GetValue(_seed) ?? 1);
+        IOptimizer optimizer = ChooseOptimizer(parse, recipe);
+        string schedule = parse.GetValue(_schedule) ?? "cosine";
         TrainerOptions options = recipe.Options with
         {
-            Epochs = commandLine.GetInt("epochs", recipe.Options.Epochs, minimum: 1),
-            Iterations = commandLine.Has("iterations") ? commandLine.GetInt("iterations", 0, minimum: 1) : null,
-            BatchSize = commandLine.GetInt("batch-size", recipe.Options.BatchSize, minimum: 1),
+            Epochs = parse.GetValue(_epochs) ?? recipe.Options.Epochs,
+            Iterations = parse.GetValue(_iterations),
+            BatchSize = parse.GetValue(_batchSize) ?? recipe.Options.BatchSize,
             Schedule = schedule == "cosine" ? new CosineSchedule() : null,
         };
-        string outputFolder = commandLine.GetString("output", RunFiles.DefaultFolder)!;
+        string outputFolder = parse.GetValue(_output) ?? RunFiles.DefaultFolder;
 
-        MnistDataset mnist = await MnistData.LoadAsync(commandLine, cancellation).ConfigureAwait(false);
-        LabeledDataset train = MnistData.TakeFirst(mnist.Train, commandLine, "train-size");
-        LabeledDataset test = MnistData.TakeFirst(mnist.Test, commandLine, "test-size");
+        MnistDataset mnist = await MnistData.LoadAsync(parse.GetValue(_data), cancellation).ConfigureAwait(false);
+        LabeledDataset train = MnistData.TakeFirst(mnist.Train, parse.GetValue(_trainSize), _trainSize.Name);
+        LabeledDataset test = MnistData.TakeFirst(mnist.Test, parse.GetValue(_testSize), _testSize.Name);
         var trainer = new Trainer(recipe.Network, optimizer, options with { TrainEvaluationSize = Math.Min(train.Count, TrainEvaluationSize) });
 
         AnsiConsole.MarkupLineInterpolated(
@@ -76,15 +98,17 @@ internal sealed class TrainCommand : ICommand
     }
 
     /// <summary>The recipe's optimizer, or the one <c>--optimizer</c>/<c>--lr</c> ask for over the same parameters.</summary>
-    private static IOptimizer ChooseOptimizer(CommandLine commandLine, TrainingRecipe recipe)
+    private IOptimizer ChooseOptimizer(ParseResult parse, TrainingRecipe recipe)
     {
-        if (!commandLine.Has("optimizer") && !commandLine.Has("lr"))
+        string? name = parse.GetValue(_optimizer);
+        float? learningRate = parse.GetValue(_learningRate);
+        if (name is null && learningRate is null)
         {
             return recipe.Optimizer;
         }
 
-        string name = commandLine.GetChoice("optimizer", "adam", OptimizerFactory.Names);
-        float learningRate = commandLine.GetPositiveFloat("lr", recipe.Optimizer.LearningRate);
-        return OptimizerFactory.Create(name, recipe.Network.Parameters.Select(named => named.Parameter).ToList(), learningRate);
+        name ??= "adam";
+        learningRate ??= recipe.Optimizer.LearningRate;
+        return OptimizerFactory.Create(name, recipe.Network.Parameters.Select(named => named.Parameter).ToList(), learningRate.Value);
     }
 }

@@ -70,6 +70,16 @@ internal static class Softmax
         return max + Math.Log(sum);
     }
 
+    /// <summary>Writes the softmax of every row of <paramref name="logits"/> [rows, classes] into
+    /// <paramref name="probabilities"/>, which may be the same memory.</summary>
+    public static void Rows(ReadOnlySpan<float> logits, Span<float> probabilities, int classes)
+    {
+        for (int start = 0; start < logits.Length; start += classes)
+        {
+            SoftmaxRow(logits.Slice(start, classes), probabilities.Slice(start, classes));
+        }
+    }
+
     /// <summary>Writes softmax(row) and returns log Σ exp(row).</summary>
     private static double SoftmaxRow(ReadOnlySpan<float> row, Span<float> probabilities)
     {

@@ -198,7 +198,7 @@ public sealed class BatchNormalization : IStatefulLayer
     {
         int batchSize = shape.BatchSize;
         int planeSize = shape.ItemSize / FeatureCount;
-        var output = new FloatTensor(shape);
+        FloatTensor output = InferenceBuffers.Rent(shape);
         ReadOnlySpan<float> x = input.ReadOnlySpan;
         Span<float> y = output.Span;
         ReadOnlySpan<float> gamma = _gamma.Value.ReadOnlySpan;

@@ -10,7 +10,7 @@ namespace ConvNet.Core.Layers;
 /// <remarks>
 /// Masks come from a generator seeded explicitly at construction, so a training run is reproducible. Each
 /// training-mode Forward draws a new mask into a reused buffer (no allocation per step); Backward multiplies by the
-/// same mask. Inference returns a copy of the input and touches no shared state.
+/// same mask. Inference returns a copy of the input (see <see cref="InferenceBuffers"/>) and touches no layer state.
 /// </remarks>
 public sealed class Dropout : ILayer
 {
@@ -64,7 +64,9 @@ public sealed class Dropout : ILayer
         ArgumentNullException.ThrowIfNull(input);
         if (!training)
         {
-            return input.Clone();
+            FloatTensor copy = InferenceBuffers.Rent(input.Shape);
+            input.ReadOnlySpan.CopyTo(copy.Span);
+            return copy;
         }
 
         bool reuseMask = FreezeMask && _mask is not null && _mask.Shape == input.Shape;

@@ -83,7 +83,7 @@ public sealed class Sequential : INetwork
     public FloatTensor Predict(FloatTensor input)
     {
         CheckInput(input);
-        return Run(input, training: false);
+        return Infer(input);
     }
 
     /// <inheritdoc />
@@ -95,7 +95,7 @@ public sealed class Sequential : INetwork
     public float ComputeGradients(FloatTensor input, ReadOnlySpan<int> labels)
     {
         CheckInput(input);
-        float loss = LossLayer.Forward(Run(input, training: true), labels);
+        float loss = LossLayer.Forward(RunTraining(input), labels);
         FloatTensor gradient = LossLayer.Backward();
         for (int i = _layers.Length - 1; i >= 0; i--)
         {
@@ -122,7 +122,7 @@ public sealed class Sequential : INetwork
         for (int start = 0; start < count; start += batchSize)
         {
             int size = Math.Min(batchSize, count - start);
-            FloatTensor scores = Run(input.SliceBatch(start, size), training: false);
+            FloatTensor scores = Infer(input.SliceBatch(start, size));
             for (int item = 0; item < size; item++)
             {
                 if (ArgMax(scores.ReadOnlySpan.Slice(item * ClassCount, ClassCount)) == labels[start + item])
@@ -137,21 +137,45 @@ public sealed class Sequential : INetwork
         return (double)correct / count;
     }
 
-    private FloatTensor Run(FloatTensor input, bool training)
+    /// <summary>
+    /// The one inference path behind <see cref="Predict"/>, <see cref="Loss"/> and <see cref="Accuracy"/>: inference-mode
+    /// Forward through every layer, handing each intermediate output back to <see cref="InferenceBuffers"/> once the next
+    /// layer has read it.
+    /// </summary>
+    /// <returns>Scores in storage the caller owns: never the input's storage, even when the last layers are views of it.</returns>
+    private FloatTensor Infer(FloatTensor input)
     {
         FloatTensor output = input;
         foreach (ILayer layer in _layers)
         {
-            FloatTensor next = layer.Forward(output, training);
+            FloatTensor next = layer.Forward(output, training: false);
 
-            // In inference, an intermediate output is dead once the next layer has read it (unless that layer
-            // returned a view of it): hand its storage back. The caller's input is never taken.
-            if (!training && !ReferenceEquals(output, input) && !next.SharesStorageWith(output))
+            // An intermediate output is dead once the next layer has read it (unless that layer returned a view of
+            // it): hand its storage back. The caller's input is never taken.
+            if (!ReferenceEquals(output, input) && !next.SharesStorageWith(output))
             {
                 InferenceBuffers.Return(output);
             }
 
             output = next;
+        }
+
+        if (output.SharesStorageWith(input))
+        {
+            FloatTensor copy = InferenceBuffers.Rent(output.Shape);
+            output.ReadOnlySpan.CopyTo(copy.Span);
+            output = copy;
+        }
+
+        return output;
+    }
+
+    private FloatTensor RunTraining(FloatTensor input)
+    {
+        FloatTensor output = input;
+        foreach (ILayer layer in _layers)
+        {
+            output = layer.Forward(output, training: true);
         }
 
         return output;

@@ -8,15 +8,14 @@ namespace ConvNet.Core.Serialization;
 /// <summary>
 /// Saves and restores a network's parameters (by their <see cref="NamedParameter"/> names, such as
 /// <c>conv1.weight</c>) and the state of its <see cref="IStatefulLayer"/> layers, together with string metadata, in
-/// one safetensors file that numpy and PyTorch users
-/// can read. The metadata always holds <see cref="VersionKey"/>; put the network's options there (as JSON) so
-/// the network can be rebuilt before loading.
+/// one safetensors file that numpy and PyTorch users can read: the weights of a network you build in code.
+/// <see cref="Models.Model"/> saves the same layout plus the architecture, so its files load without code.
 /// </summary>
 /// <remarks>
 /// Saving writes a temporary file in the target folder and renames it over the target, so a crash never leaves a
-/// half-written checkpoint. Loading is strict: it checks the whole file against the network before it changes
-/// any tensor. A file without <see cref="VersionKey"/> (written by another safetensors tool with the same tensor
-/// names) is accepted; one with a newer version is refused.
+/// half-written checkpoint. Loading is strict: it checks the whole file against the network, reads it into scratch
+/// memory and rejects NaN and infinite values before it changes any tensor. A file without <see cref="VersionKey"/>
+/// (written by another safetensors tool with the same tensor names) is accepted; one with a newer version is refused.
 /// </remarks>
 public static class Checkpoint
 {
@@ -36,20 +35,70 @@ public static class Checkpoint
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var allMetadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
-        {
-            if (key == VersionKey)
-            {
-                throw new ArgumentException($"The metadata key '{VersionKey}' is reserved for the format version.", nameof(metadata));
-            }
+        WriteFile(path, stream => Write(network, stream, WithVersion(metadata)));
+    }
 
-            allMetadata[key] = value ?? throw new ArgumentException($"Metadata '{key}' is null.", nameof(metadata));
-        }
+    /// <summary>
+    /// Restores every parameter and state tensor of <paramref name="network"/> from <paramref name="path"/> and
+    /// returns the file's metadata. The file may come from any safetensors writer that uses the same tensor names.
+    /// </summary>
+    /// <exception cref="InvalidDataException">
+    /// The file is corrupt or truncated, was written by a newer format version, holds a NaN or infinite value, or
+    /// does not fit the network: a tensor is missing, unexpected, or shaped differently (the message names it and
+    /// gives both shapes). Nothing in the network has changed when this is thrown.
+    /// </exception>
+    public static IReadOnlyDictionary<string, string> LoadInto(INetwork network, string path)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        using var reader = CheckpointReader.Open(path);
+        reader.LoadInto(network);
+        return reader.Metadata;
+    }
 
-        allMetadata[VersionKey] = FormatVersion.ToString(CultureInfo.InvariantCulture);
-        var tensors = NetworkTensors.Collect(network);
+    /// <summary>
+    /// Restores every parameter and state tensor of <paramref name="network"/> from a checkpoint that starts at the
+    /// current position of <paramref name="stream"/> (left open), and returns its metadata.
+    /// </summary>
+    /// <exception cref="InvalidDataException">As for <see cref="LoadInto(INetwork, string)"/>, including a stream that ends early.
+    /// Nothing in the network has changed when this is thrown.</exception>
+    public static IReadOnlyDictionary<string, string> LoadInto(INetwork network, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        using var reader = CheckpointReader.Open(stream);
+        reader.LoadInto(network);
+        return reader.Metadata;
+    }
 
+    /// <summary>The metadata of the checkpoint at <paramref name="path"/>, including <see cref="VersionKey"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is corrupt, truncated, or of a newer format version.</exception>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        using var reader = CheckpointReader.Open(path);
+        return reader.Metadata;
+    }
+
+    /// <summary>Every tensor in the checkpoint at <paramref name="path"/>, by name, each a new tensor, values as stored.</summary>
+    /// <exception cref="InvalidDataException">
+    /// The file is corrupt, truncated, of a newer format version, or holds a tensor this library cannot represent
+    /// (rank 0 or above 4, or a zero dimension).
+    /// </exception>
+    public static IReadOnlyDictionary<string, FloatTensor> ReadTensors(string path)
+    {
+        using var reader = CheckpointReader.Open(path);
+        return reader.ReadAll();
+    }
+
+    /// <summary>Writes the network's tensors and <paramref name="metadata"/> (which must already hold <see cref="VersionKey"/>).</summary>
+    internal static void Write(INetwork network, Stream stream, IReadOnlyDictionary<string, string> metadata) =>
+        SafeTensorsFormat.Write(stream, NetworkTensors.Collect(network), metadata);
+
+    /// <summary>
+    /// Writes <paramref name="path"/> through a temporary file in its folder that is flushed to disk and renamed over
+    /// it, so a crash never leaves a half-written file.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
+    internal static void WriteFile(string path, Action<Stream> write)
+    {
         string fullPath = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(fullPath) ?? ".";
         if (!Directory.Exists(folder))
@@ -62,7 +111,7 @@ public static class Checkpoint
         {
             using (var stream = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                SafeTensorsFormat.Write(stream, tensors, allMetadata);
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
 
@@ -74,103 +123,21 @@ public static class Checkpoint
         }
     }
 
-    /// <summary>
-    /// Restores every parameter and state tensor of <paramref name="network"/> from <paramref name="path"/> and
-    /// returns the file's metadata.
-    /// </summary>
-    /// <exception cref="InvalidDataException">
-    /// The file is corrupt or truncated, was written by a newer format version, or does not fit the network: a
-    /// tensor is missing, unexpected, or shaped differently (the message names it and gives both shapes).
-    /// Nothing in the network has changed when this is thrown.
-    /// </exception>
-    public static IReadOnlyDictionary<string, string> LoadInto(INetwork network, string path)
+    /// <summary>The caller's metadata plus <see cref="VersionKey"/>.</summary>
+    internal static Dictionary<string, string> WithVersion(IReadOnlyDictionary<string, string>? metadata)
     {
-        ArgumentNullException.ThrowIfNull(network);
-        using var stream = OpenRead(path);
-        var header = ReadHeader(stream, path);
-        var fileEntries = header.Entries.ToDictionary(entry => entry.Name, StringComparer.Ordinal);
-        var expected = NetworkTensors.Collect(network);
-
-        var problems = new List<string>();
-        foreach (var tensor in expected)
+        var allMetadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
         {
-            if (!fileEntries.TryGetValue(tensor.Key, out var entry))
+            if (key == VersionKey)
             {
-                problems.Add($"tensor '{tensor.Key}' {tensor.Value.Shape} is missing from the file");
-            }
-            else if (!entry.Shape.AsSpan().SequenceEqual(tensor.Value.Shape.ToArray()))
-            {
-                problems.Add($"tensor '{tensor.Key}' is {entry.FormattedShape} in the file but {tensor.Value.Shape} in the network");
-            }
-        }
-
-        var expectedNames = expected.Select(tensor => tensor.Key).ToHashSet(StringComparer.Ordinal);
-        problems.AddRange(header.Entries
-            .Where(entry => !expectedNames.Contains(entry.Name))
-            .Select(entry => $"the file holds tensor '{entry.Name}' {entry.FormattedShape} that the network does not have"));
-        if (problems.Count > 0)
-        {
-            throw new InvalidDataException($"'{path}' does not fit this network: {string.Join("; ", problems)}.");
-        }
-
-        foreach (var tensor in expected)
-        {
-            SafeTensorsFormat.ReadData(stream, header, fileEntries[tensor.Key], tensor.Value.Span);
-        }
-
-        return header.Metadata;
-    }
-
-    /// <summary>The metadata of the checkpoint at <paramref name="path"/>, including <see cref="VersionKey"/>.</summary>
-    /// <exception cref="InvalidDataException">The file is corrupt, truncated, or of a newer format version.</exception>
-    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
-    {
-        using var stream = OpenRead(path);
-        return ReadHeader(stream, path).Metadata;
-    }
-
-    /// <summary>Every tensor in the checkpoint at <paramref name="path"/>, by name, each a new tensor.</summary>
-    /// <exception cref="InvalidDataException">
-    /// The file is corrupt, truncated, of a newer format version, or holds a tensor this library cannot represent
-    /// (rank 0 or above 4, or a zero dimension).
-    /// </exception>
-    public static IReadOnlyDictionary<string, FloatTensor> ReadTensors(string path)
-    {
-        using var stream = OpenRead(path);
-        var header = ReadHeader(stream, path);
-        var tensors = new Dictionary<string, FloatTensor>(StringComparer.Ordinal);
-        foreach (var entry in header.Entries)
-        {
-            if (entry.Shape.Length is < 1 or > TensorShape.MaxRank || entry.Shape.Contains(0))
-            {
-                throw new InvalidDataException(
-                    $"'{path}' holds tensor '{entry.Name}' {entry.FormattedShape}; tensors here have rank 1 to {TensorShape.MaxRank} and no zero dimension.");
+                throw new ArgumentException($"The metadata key '{VersionKey}' is reserved for the format version.", nameof(metadata));
             }
 
-            var tensor = new FloatTensor(new TensorShape(entry.Shape));
-            SafeTensorsFormat.ReadData(stream, header, entry, tensor.Span);
-            tensors.Add(entry.Name, tensor);
+            allMetadata[key] = value ?? throw new ArgumentException($"Metadata '{key}' is null.", nameof(metadata));
         }
 
-        return tensors;
-    }
-
-    private static FileStream OpenRead(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-    }
-
-    private static SafeTensorsHeader ReadHeader(FileStream stream, string path)
-    {
-        var header = SafeTensorsFormat.ReadHeader(stream, path);
-        if (header.Metadata.TryGetValue(VersionKey, out string? version)
-            && (!int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out int number) || number > FormatVersion))
-        {
-            throw new InvalidDataException(
-                $"'{path}' has checkpoint format version '{version}'; this library reads versions up to {FormatVersion}.");
-        }
-
-        return header;
+        allMetadata[VersionKey] = FormatVersion.ToString(CultureInfo.InvariantCulture);
+        return allMetadata;
     }
 }

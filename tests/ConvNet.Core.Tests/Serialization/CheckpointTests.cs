@@ -186,4 +186,39 @@ public sealed class CheckpointTests : IDisposable
         FluentActions.Invoking(() => Checkpoint.LoadInto(TrainedLookingNetwork(), path)).Should().Throw<InvalidDataException>()
             .WithMessage("*linear.offset*truncated*");
     }
+
+    [Fact]
+    public void A_non_finite_value_in_the_last_tensor_leaves_every_tensor_of_the_network_untouched()
+    {
+        var saved = TrainedLookingNetwork();
+        saved.Layer.Offset.Span[2] = float.NaN;
+        string path = PathOf("nan.safetensors");
+        Checkpoint.Save(saved, path);
+        var target = new LinearSoftmaxNetwork(inputSize: 3, classCount: 4, seed: 99);
+        float[] weightBefore = target.Layer.Weight.ToArray();
+
+        FluentActions.Invoking(() => Checkpoint.LoadInto(target, path)).Should().Throw<InvalidDataException>()
+            .WithMessage($"'{path}' holds NaN at index 2 of tensor 'linear.offset' [4]*finite*");
+        target.Layer.Weight.ToArray().Should().Equal(weightBefore, "the weights are read into scratch memory and committed only when all are good");
+        target.Layer.Bias.ToArray().Should().OnlyContain(value => value == 0f);
+    }
+
+    [Fact]
+    public void Loading_from_a_stream_restores_the_same_values_and_a_cut_stream_changes_nothing()
+    {
+        var saved = TrainedLookingNetwork();
+        string path = PathOf("model.safetensors");
+        Checkpoint.Save(saved, path);
+        byte[] bytes = File.ReadAllBytes(path);
+
+        var loaded = new LinearSoftmaxNetwork(inputSize: 3, classCount: 4, seed: 99);
+        Checkpoint.LoadInto(loaded, new MemoryStream(bytes)).Should().ContainKey(Checkpoint.VersionKey);
+        loaded.Predict(SomeInputs()).ToArray().Should().Equal(saved.Predict(SomeInputs()).ToArray());
+
+        var untouched = new LinearSoftmaxNetwork(inputSize: 3, classCount: 4, seed: 99);
+        float[] before = untouched.Layer.Weight.ToArray();
+        FluentActions.Invoking(() => Checkpoint.LoadInto(untouched, new MemoryStream(bytes[..^6]))).Should().Throw<InvalidDataException>()
+            .WithMessage("'stream' is not a valid checkpoint*truncated*");
+        untouched.Layer.Weight.ToArray().Should().Equal(before);
+    }
 }

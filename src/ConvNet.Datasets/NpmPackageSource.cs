@@ -39,10 +39,10 @@ internal static class NpmPackageSource
     }
 
     /// <summary>Runs <c>npm pack <paramref name="packageSpec"/></c> in <paramref name="workFolder"/> and returns the tarball's path.</summary>
-    /// <exception cref="TimeoutException">npm did not finish within <paramref name="timeout"/> (it is killed).</exception>
+    /// <exception cref="TimeoutException">npm did not finish within <paramref name="timeout"/> on <paramref name="timeProvider"/> (it is killed).</exception>
     /// <exception cref="IOException">npm failed or produced no tarball.</exception>
     internal static async Task<string> PackAsync(
-        string npmPath, string packageSpec, string workFolder, TimeSpan timeout, CancellationToken cancellationToken)
+        string npmPath, string packageSpec, string workFolder, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var startInfo = new ProcessStartInfo(npmPath)
         {
@@ -69,8 +69,8 @@ internal static class NpmPackageSource
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        using var timer = new CancellationTokenSource(timeout, timeProvider);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
             await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);

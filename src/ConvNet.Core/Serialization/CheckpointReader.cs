@@ -12,6 +12,8 @@ namespace ConvNet.Core.Serialization;
 /// </summary>
 internal sealed class CheckpointReader : IDisposable
 {
+    private static readonly HashSet<string> NothingSkipped = [];
+
     private readonly Stream _stream;
     private readonly bool _ownsStream;
 
@@ -95,26 +97,37 @@ internal sealed class CheckpointReader : IDisposable
     /// </summary>
     /// <exception cref="InvalidDataException">A tensor is missing, unexpected, shaped differently or not finite, or the data
     /// ends early. Nothing in the network has changed when this is thrown.</exception>
-    public void LoadInto(INetwork network)
+    public void LoadInto(INetwork network) =>
+        LoadInto([.. NetworkTensors.Collect(network).Select(tensor => new TensorBinding(tensor.Key, tensor.Value.Shape.ToArray(), tensor.Value))], NothingSkipped);
+
+    /// <summary>
+    /// Fills each binding's target from the file tensor of its name; the file must hold exactly these tensors (besides
+    /// <paramref name="skipped"/> ones, which are left unread) with the bindings' shapes.
+    /// </summary>
+    /// <exception cref="InvalidDataException">As for <see cref="LoadInto(INetwork)"/>. No target has changed when this is thrown.</exception>
+    public void LoadInto(IReadOnlyList<TensorBinding> bindings, IReadOnlySet<string> skipped)
     {
-        var targets = NetworkTensors.Collect(network);
         var fileEntries = Header.Entries.ToDictionary(entry => entry.Name, StringComparer.Ordinal);
         var problems = new List<string>();
-        foreach (var (name, tensor) in targets)
+        foreach (TensorBinding binding in bindings)
         {
-            if (!fileEntries.TryGetValue(name, out var entry))
+            if (!fileEntries.TryGetValue(binding.Name, out var entry))
             {
-                problems.Add($"tensor '{name}' {tensor.Shape} is missing from the file");
+                problems.Add($"tensor '{binding.Name}' {Format(binding.FileShape)} is missing from the file");
             }
-            else if (!entry.Shape.AsSpan().SequenceEqual(tensor.Shape.ToArray()))
+            else if (entry.DType != SafeTensorsFormat.Float32)
             {
-                problems.Add($"tensor '{name}' is {entry.FormattedShape} in the file but {tensor.Shape} in the network");
+                problems.Add($"tensor '{binding.Name}' is stored as {entry.DType}; expected {SafeTensorsFormat.Float32}");
+            }
+            else if (!entry.Shape.AsSpan().SequenceEqual(binding.FileShape))
+            {
+                problems.Add($"tensor '{binding.Name}' is {entry.FormattedShape} in the file but {Format(binding.FileShape)} in the network");
             }
         }
 
-        var expectedNames = targets.Select(tensor => tensor.Key).ToHashSet(StringComparer.Ordinal);
+        var expectedNames = bindings.Select(binding => binding.Name).ToHashSet(StringComparer.Ordinal);
         problems.AddRange(Header.Entries
-            .Where(entry => !expectedNames.Contains(entry.Name))
+            .Where(entry => !expectedNames.Contains(entry.Name) && !skipped.Contains(entry.Name))
             .Select(entry => $"the file holds tensor '{entry.Name}' {entry.FormattedShape} that the network does not have"));
         if (problems.Count > 0)
         {
@@ -122,10 +135,10 @@ internal sealed class CheckpointReader : IDisposable
         }
 
         // Scratch first: a truncated stream or a NaN found in the last tensor must not leave the first ones replaced.
-        float[][] scratch = targets.Select(target => ReadFinite(fileEntries[target.Key])).ToArray();
-        for (int i = 0; i < targets.Count; i++)
+        float[][] scratch = [.. bindings.Select(binding => ReadFinite(fileEntries[binding.Name]))];
+        for (int i = 0; i < bindings.Count; i++)
         {
-            scratch[i].CopyTo(targets[i].Value.Span);
+            bindings[i].Commit(scratch[i]);
         }
     }
 
@@ -136,10 +149,10 @@ internal sealed class CheckpointReader : IDisposable
         var tensors = new Dictionary<string, FloatTensor>(StringComparer.Ordinal);
         foreach (var entry in Header.Entries)
         {
-            if (entry.Shape.Length is < 1 or > TensorShape.MaxRank || entry.Shape.Contains(0))
+            if (entry.DType != SafeTensorsFormat.Float32 || entry.Shape.Length is < 1 or > TensorShape.MaxRank || entry.Shape.Contains(0))
             {
                 throw new InvalidDataException(
-                    $"'{Source}' holds tensor '{entry.Name}' {entry.FormattedShape}; tensors here have rank 1 to {TensorShape.MaxRank} and no zero dimension.");
+                    $"'{Source}' holds tensor '{entry.Name}' {entry.DType} {entry.FormattedShape}; tensors here are {SafeTensorsFormat.Float32} of rank 1 to {TensorShape.MaxRank} with no zero dimension.");
             }
 
             var tensor = new FloatTensor(new TensorShape(entry.Shape));
@@ -152,7 +165,7 @@ internal sealed class CheckpointReader : IDisposable
 
     /// <summary>The values of <paramref name="entry"/>, which must all be finite.</summary>
     /// <exception cref="InvalidDataException">A value is NaN or infinite (the message names the tensor and the index), or the data ends early.</exception>
-    public float[] ReadFinite(SafeTensorsEntry entry)
+    private float[] ReadFinite(SafeTensorsEntry entry)
     {
         var values = new float[(entry.End - entry.Begin) / sizeof(float)];
         Read(entry, values);
@@ -188,6 +201,8 @@ internal sealed class CheckpointReader : IDisposable
             throw EndedEarly(Source, exception);
         }
     }
+
+    private static string Format(int[] shape) => "[" + string.Join(", ", shape) + "]";
 
     private static InvalidDataException EndedEarly(string source, EndOfStreamException exception) =>
         new($"'{source}' ends before the data its header announces (truncated file or stream?).", exception);

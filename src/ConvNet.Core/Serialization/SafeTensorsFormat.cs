@@ -9,7 +9,8 @@ namespace ConvNet.Core.Serialization;
 /// <summary>
 /// Reads and writes the safetensors layout: an 8-byte little-endian header length N, N bytes of UTF-8 JSON
 /// mapping each tensor name to its <c>dtype</c>, <c>shape</c> and <c>data_offsets</c> (relative to the data
-/// section) plus an optional <c>__metadata__</c> string map, then the raw little-endian data. Only F32 is used.
+/// section) plus an optional <c>__metadata__</c> string map, then the raw little-endian data. Tensors are F32; I64 is
+/// read and written for PyTorch's <c>num_batches_tracked</c> counters.
 /// </summary>
 /// <remarks>
 /// Reading treats the file as untrusted: every number in the header is checked against the file before it is
@@ -24,11 +25,20 @@ internal static class SafeTensorsFormat
     /// <summary>The largest header accepted (the reference implementation's limit).</summary>
     private const long MaxHeaderLength = 100L << 20;
 
-    private const string Float32 = "F32";
+    /// <summary>The dtype of float32 tensors.</summary>
+    public const string Float32 = "F32";
 
-    /// <summary>Writes <paramref name="tensors"/> and <paramref name="metadata"/> to <paramref name="stream"/>.</summary>
-    public static void Write(Stream stream, IReadOnlyList<KeyValuePair<string, FloatTensor>> tensors, IReadOnlyDictionary<string, string> metadata)
+    /// <summary>The dtype of int64 tensors.</summary>
+    public const string Int64 = "I64";
+
+    /// <summary>Writes <paramref name="tensors"/>, then <paramref name="int64Scalars"/> (I64, shape []), and <paramref name="metadata"/> to <paramref name="stream"/>.</summary>
+    public static void Write(
+        Stream stream,
+        IReadOnlyList<KeyValuePair<string, FloatTensor>> tensors,
+        IReadOnlyDictionary<string, string> metadata,
+        IReadOnlyList<KeyValuePair<string, long>>? int64Scalars = null)
     {
+        int64Scalars ??= [];
         RequireLittleEndian();
         var header = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(header))
@@ -62,6 +72,20 @@ internal static class SafeTensorsFormat
                 offset += byteCount;
             }
 
+            foreach (var scalar in int64Scalars)
+            {
+                json.WriteStartObject(scalar.Key);
+                json.WriteString("dtype", Int64);
+                json.WriteStartArray("shape");
+                json.WriteEndArray();
+                json.WriteStartArray("data_offsets");
+                json.WriteNumberValue(offset);
+                json.WriteNumberValue(offset + sizeof(long));
+                json.WriteEndArray();
+                json.WriteEndObject();
+                offset += sizeof(long);
+            }
+
             json.WriteEndObject();
         }
 
@@ -79,6 +103,13 @@ internal static class SafeTensorsFormat
         foreach (var tensor in tensors)
         {
             stream.Write(MemoryMarshal.AsBytes(tensor.Value.ReadOnlySpan));
+        }
+
+        Span<byte> scalarBytes = stackalloc byte[sizeof(long)];
+        foreach (var scalar in int64Scalars)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(scalarBytes, scalar.Value);
+            stream.Write(scalarBytes);
         }
     }
 
@@ -196,9 +227,9 @@ internal static class SafeTensorsFormat
         string? dtype = element.TryGetProperty("dtype", out var dtypeElement) && dtypeElement.ValueKind == JsonValueKind.String
             ? dtypeElement.GetString()
             : null;
-        if (dtype != Float32)
+        if (dtype is not (Float32 or Int64))
         {
-            throw Corrupt(fileName, $"tensor '{name}' has dtype {dtype ?? "(none)"}; only {Float32} is supported");
+            throw Corrupt(fileName, $"tensor '{name}' has dtype {dtype ?? "(none)"}; only {Float32} (and {Int64} counters) are supported");
         }
 
         var shapeElements = RequireArray(element, "shape", name, fileName);
@@ -225,14 +256,15 @@ internal static class SafeTensorsFormat
             throw Corrupt(fileName, $"tensor '{name}' has data_offsets {element.GetProperty("data_offsets")}; expected [begin, end] with 0 <= begin <= end");
         }
 
-        if (end - begin != elementCount * sizeof(float))
+        int elementSize = dtype == Int64 ? sizeof(long) : sizeof(float);
+        if (end - begin != elementCount * elementSize)
         {
             throw Corrupt(
                 fileName,
-                $"tensor '{name}' spans {end - begin} bytes but its shape [{string.Join(", ", shape)}] needs {elementCount * sizeof(float)}");
+                $"tensor '{name}' spans {end - begin} bytes but its shape [{string.Join(", ", shape)}] needs {elementCount * elementSize}");
         }
 
-        return new SafeTensorsEntry(name, shape, begin, end);
+        return new SafeTensorsEntry(name, dtype, shape, begin, end);
     }
 
     private static JsonElement[] RequireArray(JsonElement element, string key, string name, string fileName)

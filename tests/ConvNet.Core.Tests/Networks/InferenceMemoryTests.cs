@@ -9,7 +9,7 @@ namespace ConvNet.Core.Tests.Networks;
 
 // The pool, its clock, the thread count and the process-wide memory figures are shared by every test: these run
 // alone, in the non-parallel collection.
-[Collection(nameof(SteadyStateAllocationTests))]
+[Collection(RunsAlone.Name)]
 public sealed unsafe class InferenceMemoryTests(ITestOutputHelper output) : IDisposable
 {
     private readonly long _limitBefore = ConvNetRuntime.InferenceMemoryLimit;

@@ -21,6 +21,9 @@ internal sealed record TestScore(int[] Predictions, int Correct, int Total)
         return new TestScore(predictions, correct, predictions.Length);
     }
 
+    /// <summary>The fraction right, in [0, 1].</summary>
+    public double Accuracy => (double)Correct / Total;
+
     /// <summary>The closing line of <c>train</c> and <c>evaluate</c>, such as <c>Test accuracy: 98.93% (9893/10000)</c>.</summary>
     public string Summary => string.Create(
         CultureInfo.InvariantCulture, $"Test accuracy: {100.0 * Correct / Total:0.00}% ({Correct}/{Total})");

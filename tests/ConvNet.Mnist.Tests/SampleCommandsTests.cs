@@ -1,3 +1,7 @@
+using ConvNet.Core.Layers;
+using ConvNet.Core.Models;
+using ConvNet.Core.Networks;
+using ConvNet.Core.Tensors;
 using ConvNet.Mnist;
 
 namespace ConvNet.Mnist.Tests;
@@ -25,6 +29,20 @@ public sealed class SampleCommandsTests : IDisposable
         File.ReadAllBytes(Path.Combine(_folder, RunFiles.MisclassifiedFileName)).Should().StartWith(PngSignature);
 
         (await RunAsync("predict", "--model", model, "--test-index", "0")).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task EvaluateAndPredict_TakeTheModelFileOfAnyNetwork()
+    {
+        string model = Path.Combine(_folder, "custom.safetensors");
+        Sequential network = new SequentialBuilder(new TensorShape(1, 28, 28))
+            .Convolution(4, kernelSize: 3).BatchNormalization().Relu().AveragePool(2).Affine(10)
+            .Build(new SoftmaxWithLoss(), seed: 1);
+        string[] names = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+        new Model(network, "custom") { ClassNames = names }.Save(model);
+
+        (await RunAsync("evaluate", "--model", model, "--test-size", "100")).Should().Be(0);
+        (await RunAsync("predict", "--model", model, "--test-index", "3")).Should().Be(0);
     }
 
     [Fact]

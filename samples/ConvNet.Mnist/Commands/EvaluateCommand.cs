@@ -1,6 +1,6 @@
 using System.CommandLine;
 using ConvNet.Core.Data;
-using ConvNet.Core.Networks;
+using ConvNet.Core.Models;
 using ConvNet.Core.Training;
 using ConvNet.Datasets;
 using Spectre.Console;
@@ -36,11 +36,11 @@ internal sealed class EvaluateCommand : Command
         string modelPath = SampleOptions.ExistingFile(parse.GetValue(_model) ?? RunFiles.DefaultModelPath, _model.Name);
         string gridPath = parse.GetValue(_output)
             ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, RunFiles.MisclassifiedFileName);
-        INetwork network = ModelCatalog.Load(modelPath);
+        Model model = Model.Load(modelPath);
         MnistDataset mnist = await MnistData.LoadAsync(parse.GetValue(_data), cancellation).ConfigureAwait(false);
         LabeledDataset test = MnistData.TakeFirst(mnist.Test, parse.GetValue(_testSize), _testSize.Name);
 
-        TestScore score = TestScore.Of(network, test);
+        TestScore score = TestScore.Of(model.Network, test);
         var confusion = new ConfusionMatrix(MnistDataset.ClassCount);
         for (int i = 0; i < test.Count; i++)
         {

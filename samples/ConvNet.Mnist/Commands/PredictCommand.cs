@@ -1,6 +1,5 @@
 using System.CommandLine;
-using ConvNet.Core.Data;
-using ConvNet.Core.Networks;
+using ConvNet.Core.Models;
 using ConvNet.Core.Tensors;
 using ConvNet.Datasets;
 using Spectre.Console;
@@ -41,9 +40,10 @@ internal sealed class PredictCommand : Command
         (FloatTensor digit, int? label) = parse.GetValue(_image) is { } imagePath
             ? (ReadPicture(SampleOptions.ExistingFile(imagePath, _image.Name)), null)
             : await ReadTestImageAsync(parse.GetValue(_testIndex)!.Value, parse.GetValue(_data), cancellation).ConfigureAwait(false);
-        INetwork network = ModelCatalog.Load(modelPath);
+        Model model = Model.Load(modelPath);
 
-        float[] probabilities = Probabilities.Softmax(network.Predict(digit).ReadOnlySpan);
+        float[] probabilities = new float[model.Network.ClassCount];
+        model.PredictProbabilities(digit.ReadOnlySpan, probabilities);
         int predicted = Array.IndexOf(probabilities, probabilities.Max());
 
         foreach (string line in TextArt.Render(digit.ReadOnlySpan, MnistDataset.ImageSize))
@@ -54,7 +54,7 @@ internal sealed class PredictCommand : Command
         var chart = new BarChart().Width(60).WithMaxValue(1);
         for (int digitClass = 0; digitClass < probabilities.Length; digitClass++)
         {
-            chart.AddItem($"{digitClass}", Math.Round(probabilities[digitClass], 4), digitClass == predicted ? Color.Green : Color.Grey);
+            chart.AddItem(model.Labels[digitClass], Math.Round(probabilities[digitClass], 4), digitClass == predicted ? Color.Green : Color.Grey);
         }
 
         AnsiConsole.Write(chart);
@@ -63,7 +63,7 @@ internal sealed class PredictCommand : Command
             Console.WriteLine($"Label: {known}");
         }
 
-        Console.WriteLine($"Predicted: {predicted}");
+        Console.WriteLine($"Predicted: {model.Labels[predicted]}");
         return 0;
     }
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using ConvNet.Core.Data;
+using ConvNet.Core.Models;
 using ConvNet.Core.Networks;
 using ConvNet.Core.Optimizers;
-using ConvNet.Core.Serialization;
 using ConvNet.Core.Training;
 using ConvNet.Datasets;
 using Spectre.Console;
@@ -89,11 +89,12 @@ internal sealed class TrainCommand : Command
         Directory.CreateDirectory(outputFolder);
         string modelPath = Path.Combine(outputFolder, RunFiles.ModelFileName);
         string curvePath = Path.Combine(outputFolder, RunFiles.CurveFileName);
-        Checkpoint.Save(recipe.Network, modelPath, ModelCatalog.Metadata(modelName));
+        TestScore score = TestScore.Of(recipe.Network, test);
+        new Model(recipe.Network, modelName) { TestAccuracy = score.Accuracy }.Save(modelPath);
         LearningCurveChart.Save(curvePath, $"{modelName} network on MNIST", history.TrainAccuracies, history.TestAccuracies);
         AnsiConsole.MarkupLineInterpolated($"Saved the model to [bold]{modelPath}[/] and the learning curve to [bold]{curvePath}[/].");
 
-        Console.WriteLine(TestScore.Of(recipe.Network, test).Summary);
+        Console.WriteLine(score.Summary);
         return 0;
     }
 

@@ -1,17 +1,19 @@
 using ConvNet.Core.Optimizers;
-using ConvNet.Core.Serialization;
 using ConvNet.Core.Training;
 
 namespace ConvNet.Core.Networks;
 
 /// <summary>
 /// The library's ready-made networks by name — <c>simple</c> (the seed's <see cref="SimpleConvNet"/>), <c>deep</c>
-/// (<see cref="DeepConvNet"/>) and <c>best</c> (<see cref="BestConvNet"/>) — and the checkpoint metadata that lets a
-/// saved network be rebuilt before its weights are loaded.
+/// (<see cref="DeepConvNet"/>) and <c>best</c> (<see cref="BestConvNet"/>) — with the recipes they are measured with.
+/// Save a trained one with <see cref="Models.Model"/>: its file describes the network, so no catalog is needed to load it.
 /// </summary>
 public static class ModelCatalog
 {
-    /// <summary>The checkpoint metadata key that holds the model name.</summary>
+    /// <summary>
+    /// The metadata key under which the sample's model files named their catalog network before model files described
+    /// themselves; <see cref="Models.Model.Load(string)"/> still rebuilds such files from it.
+    /// </summary>
     public const string ModelKey = "convnet.model";
 
     /// <summary>The seed's SimpleConvNet with its default options.</summary>
@@ -58,34 +60,5 @@ public static class ModelCatalog
                 Augmentation = new ShiftRotateAugmentation(maxShift: 2, maxRotationDegrees: 10f, seed),
             }),
         };
-    }
-
-    /// <summary>The metadata to save with a checkpoint of the named network, so <see cref="Load"/> can rebuild it.</summary>
-    /// <exception cref="ArgumentException">The name is not one of <see cref="Names"/>.</exception>
-    public static IReadOnlyDictionary<string, string> Metadata(string name)
-    {
-        if (!Names.Contains(name))
-        {
-            throw new ArgumentException($"Unknown model '{name}'; known models: {string.Join(", ", Names)}.", nameof(name));
-        }
-
-        return new Dictionary<string, string>(StringComparer.Ordinal) { [ModelKey] = name };
-    }
-
-    /// <summary>Rebuilds the network a checkpoint was saved from (by its <see cref="ModelKey"/> metadata) and loads its weights and state.</summary>
-    /// <param name="path">A checkpoint written by <see cref="Checkpoint.Save"/> with <see cref="Metadata"/>.</param>
-    /// <exception cref="InvalidDataException">The file has no model name, an unknown one, or does not fit that network.</exception>
-    public static INetwork Load(string path)
-    {
-        IReadOnlyDictionary<string, string> metadata = Checkpoint.ReadMetadata(path);
-        if (!metadata.TryGetValue(ModelKey, out string? name) || !Names.Contains(name))
-        {
-            throw new InvalidDataException(
-                $"Checkpoint '{path}' names no known model in its '{ModelKey}' metadata (got '{name}'); known models: {string.Join(", ", Names)}.");
-        }
-
-        INetwork network = Create(name, seed: 0);
-        Checkpoint.LoadInto(network, path);
-        return network;
     }
 }

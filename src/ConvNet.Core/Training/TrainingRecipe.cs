@@ -8,7 +8,7 @@ namespace ConvNet.Core.Training;
 /// optimizer and the trainer options (epochs, batch size, learning-rate schedule, augmentation).
 /// Change any option with <c>recipe.Options with { Epochs = 3 }</c> before creating the trainer.
 /// </summary>
-/// <param name="ModelName">The catalog name of the network (save it with <see cref="ModelCatalog.Metadata"/>).</param>
+/// <param name="ModelName">The catalog name of the network.</param>
 /// <param name="Network">The network to train.</param>
 /// <param name="Optimizer">The optimizer over the network's parameters, at its base learning rate.</param>
 /// <param name="Options">How to train.</param>

@@ -37,6 +37,20 @@ public class SoftmaxTests
     }
 
     [Fact]
+    public void Rows_writes_every_rows_softmax_in_place_without_overflow()
+    {
+        float[] values = [0f, MathF.Log(2f), MathF.Log(5f), 1000f, 999f, -1000f];
+        float[] expected = new float[6];
+        Softmax.ForwardWithLabels(values, expected, [0, 0], 3);
+
+        Softmax.Rows(values, values, 3);
+
+        values.Should().Equal(expected);
+        values[..3].Should().Equal([0.125f, 0.25f, 0.625f], (a, e) => Math.Abs(a - e) < 1e-6f);
+        values[3].Should().BeApproximately(1f / (1f + MathF.Exp(-1f)), 1e-6f);
+    }
+
+    [Fact]
     public void LogSumExp_does_not_overflow()
     {
         Softmax.LogSumExp([1000f, 1000f]).Should().BeApproximately(1000 + Math.Log(2), 1e-4);

@@ -146,7 +146,7 @@ public sealed class ModelFileTests : IDisposable
     {
         INetwork original = Create("simple");
         string path = PathOf("legacy.safetensors");
-        Checkpoint.Save(original, path, ModelCatalog.Metadata(ModelCatalog.Simple));
+        Checkpoint.Save(original, path, new Dictionary<string, string> { [ModelCatalog.ModelKey] = ModelCatalog.Simple });
 
         Model loaded = Model.Load(path);
 

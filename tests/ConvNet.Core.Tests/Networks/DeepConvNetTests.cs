@@ -2,7 +2,7 @@ using ConvNet.Core.Data;
 using ConvNet.Core.Layers;
 using ConvNet.Core.Networks;
 using ConvNet.Core.Optimizers;
-using ConvNet.Core.Serialization;
+using ConvNet.Core.Models;
 using ConvNet.Core.Tensors;
 using ConvNet.Core.Training;
 
@@ -70,7 +70,7 @@ public class DeepConvNetTests
     }
 
     [Fact]
-    public void Trains_with_the_trainer_and_round_trips_through_a_checkpoint()
+    public void Trains_with_the_trainer_and_round_trips_through_a_model_file()
     {
         Sequential network = DeepConvNet.Create(seed: 4);
         var data = new LabeledDataset(TestTensors.Uniform(new Random(3), 8, 1, 28, 28), [0, 1, 2, 3, 4, 5, 6, 7]);
@@ -84,8 +84,8 @@ public class DeepConvNetTests
         string path = Path.Combine(Path.GetTempPath(), $"convnet-deep-{Guid.NewGuid():N}.safetensors");
         try
         {
-            Checkpoint.Save(network, path, ModelCatalog.Metadata(ModelCatalog.Deep));
-            ModelCatalog.Load(path).Predict(data.Inputs).ToArray().Should().Equal(network.Predict(data.Inputs).ToArray());
+            new Model(network, ModelCatalog.Deep).Save(path);
+            Model.Load(path).Network.Predict(data.Inputs).ToArray().Should().Equal(network.Predict(data.Inputs).ToArray());
         }
         finally
         {

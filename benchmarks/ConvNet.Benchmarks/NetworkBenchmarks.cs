@@ -12,7 +12,7 @@ namespace ConvNet.Benchmarks;
 [MemoryDiagnoser]
 public class NetworkBenchmarks
 {
-    private SimpleConvNet _network = null!;
+    private Sequential _network = null!;
     private Sgd _sgd = null!;
     private FloatTensor _batch = null!;
     private FloatTensor _image = null!;
@@ -21,7 +21,7 @@ public class NetworkBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _network = new SimpleConvNet(new SimpleConvNetOptions(), seed: 1);
+        _network = SimpleConvNet.Create(seed: 1);
         _sgd = new Sgd(_network, learningRate: 0.01f);
         var random = new Random(1);
         _batch = new FloatTensor(100, 1, 28, 28);

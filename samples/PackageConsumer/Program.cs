@@ -4,7 +4,7 @@ using ConvNet.Datasets;
 
 // Proves the packed packages work for an outside app: build the seed's network, score a blank image, and bring a
 // drawn digit (a grey bar on white) into MNIST's 28×28 form with the datasets package.
-var network = new SimpleConvNet(new SimpleConvNetOptions(), seed: 1);
+var network = SimpleConvNet.Create(seed: 1);
 FloatTensor scores = network.Predict(new FloatTensor(1, 1, 28, 28));
 Console.WriteLine($"ConvNet.Core package: SimpleConvNet maps a zero image [1, 1, 28, 28] to scores {scores.Shape}");
 

@@ -29,7 +29,7 @@ public static class PerformanceBenchmark
         var networkOptions = new SimpleConvNetOptions();
         data ??= SyntheticImages(networkOptions, Math.Max(options.BatchSize, 1000), options.Seed);
         CheckData(data, networkOptions, options.BatchSize);
-        var network = new SimpleConvNet(networkOptions, options.Seed);
+        var network = SimpleConvNet.Create(networkOptions, options.Seed);
 
         (double stepMilliseconds, long allocatedPerStep) = TimeTrainingSteps(network, data, options);
         progress?.WriteLine($"train step @{options.BatchSize}: {stepMilliseconds:F2} ms, {allocatedPerStep} bytes allocated per step");
@@ -44,7 +44,7 @@ public static class PerformanceBenchmark
         return new PerformanceReport(stepMilliseconds, epochSeconds, imagesPerSecond, latencyMilliseconds, gemmGflops, allocatedPerStep);
     }
 
-    private static (double Milliseconds, long AllocatedPerStep) TimeTrainingSteps(SimpleConvNet network, LabeledDataset data, PerformanceBenchmarkOptions options)
+    private static (double Milliseconds, long AllocatedPerStep) TimeTrainingSteps(Sequential network, LabeledDataset data, PerformanceBenchmarkOptions options)
     {
         int batchSize = options.BatchSize;
         var sgd = new Sgd(network, learningRate: 0.01f);
@@ -81,7 +81,7 @@ public static class PerformanceBenchmark
         return (Median(stepTimes), allocated / options.TimedSteps);
     }
 
-    private static double TimeInference(SimpleConvNet network, LabeledDataset data, PerformanceBenchmarkOptions options)
+    private static double TimeInference(Sequential network, LabeledDataset data, PerformanceBenchmarkOptions options)
     {
         int batchSize = options.BatchSize;
         int batchesInData = data.Count / batchSize;
@@ -104,7 +104,7 @@ public static class PerformanceBenchmark
         return batches * batchSize / Median(passSeconds);
     }
 
-    private static double TimeLatency(SimpleConvNet network, LabeledDataset data, PerformanceBenchmarkOptions options)
+    private static double TimeLatency(Sequential network, LabeledDataset data, PerformanceBenchmarkOptions options)
     {
         double[] runTimes = new double[options.LatencyRuns];
         for (int run = -20; run < options.LatencyRuns; run++)

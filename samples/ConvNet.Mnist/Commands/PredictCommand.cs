@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.CommandLine;
 using ConvNet.Core.Models;
 using ConvNet.Core.Tensors;
@@ -44,7 +45,7 @@ internal sealed class PredictCommand : Command
 
         float[] probabilities = new float[model.Network.ClassCount];
         model.PredictProbabilities(digit.ReadOnlySpan, probabilities);
-        int predicted = Array.IndexOf(probabilities, probabilities.Max());
+        int predicted = TensorPrimitives.IndexOfMax(probabilities);
 
         foreach (string line in TextArt.Render(digit.ReadOnlySpan, MnistDataset.ImageSize))
         {

@@ -29,7 +29,7 @@ internal sealed class TrainCommand : Command
         "--iterations", "N", "train for exactly N mini-batch steps instead of whole epochs", minimum: 1);
     private readonly Option<int?> _batchSize = SampleOptions.WholeNumber(
         "--batch-size", "N", "images per mini-batch (default 100)", minimum: 1, alias: "-b");
-    private readonly Option<string?> _optimizer = SampleOptions.Choice("--optimizer", OptimizerFactory.Names, "the optimizer (default adam)");
+    private readonly Option<string?> _optimizer = SampleOptions.Choice("--optimizer", OptimizerChoice.Names, "the optimizer (default adam)");
     private readonly Option<float?> _learningRate = SampleOptions.PositiveNumber(
         "--lr", "RATE", "learning rate (default: the model's recipe, 0.001 for simple)");
     private readonly Option<string?> _schedule = SampleOptions.Choice(
@@ -110,6 +110,6 @@ internal sealed class TrainCommand : Command
 
         name ??= "adam";
         learningRate ??= recipe.Optimizer.LearningRate;
-        return OptimizerFactory.Create(name, recipe.Network.Parameters.Select(named => named.Parameter).ToList(), learningRate.Value);
+        return OptimizerChoice.Create(name, recipe.Network.Parameters.Select(named => named.Parameter).ToList(), learningRate.Value);
     }
 }

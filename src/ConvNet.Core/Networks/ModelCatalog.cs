@@ -32,7 +32,7 @@ public static class ModelCatalog
     /// <exception cref="ArgumentException">The name is not one of <see cref="Names"/>.</exception>
     public static INetwork Create(string name, int seed) => name switch
     {
-        Simple => new SimpleConvNet(new SimpleConvNetOptions(), seed),
+        Simple => SimpleConvNet.Create(seed),
         Deep => DeepConvNet.Create(seed),
         Best => BestConvNet.Create(seed),
         _ => throw new ArgumentException($"Unknown model '{name}'; known models: {string.Join(", ", Names)}.", nameof(name)),

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using ConvNet.Core.Layers;
 using ConvNet.Core.Tensors;
 
@@ -125,7 +126,7 @@ public sealed class Sequential : INetwork
             FloatTensor scores = Infer(input.SliceBatch(start, size));
             for (int item = 0; item < size; item++)
             {
-                if (ArgMax(scores.ReadOnlySpan.Slice(item * ClassCount, ClassCount)) == labels[start + item])
+                if (TensorPrimitives.IndexOfMax(scores.ReadOnlySpan.Slice(item * ClassCount, ClassCount)) == labels[start + item])
                 {
                     correct++;
                 }
@@ -225,20 +226,5 @@ public sealed class Sequential : INetwork
         }
 
         return shape;
-    }
-
-    /// <summary>The index of the largest score (the first one on ties).</summary>
-    private static int ArgMax(ReadOnlySpan<float> scores)
-    {
-        int best = 0;
-        for (int i = 1; i < scores.Length; i++)
-        {
-            if (scores[i] > scores[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
     }
 }

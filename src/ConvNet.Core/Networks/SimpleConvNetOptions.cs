@@ -1,3 +1,5 @@
+using ConvNet.Core.Kernels;
+
 namespace ConvNet.Core.Networks;
 
 /// <summary>
@@ -43,21 +45,6 @@ public sealed record SimpleConvNetOptions
     /// <summary>Standard deviation of the normal draws for all weights (biases start at zero).</summary>
     public float WeightInitStandardDeviation { get; init; } = 0.01f;
 
-    /// <summary>Height of the convolution's output maps.</summary>
-    public int ConvolutionOutputHeight => ((InputHeight + (2 * ConvolutionPadding) - FilterSize) / ConvolutionStride) + 1;
-
-    /// <summary>Width of the convolution's output maps.</summary>
-    public int ConvolutionOutputWidth => ((InputWidth + (2 * ConvolutionPadding) - FilterSize) / ConvolutionStride) + 1;
-
-    /// <summary>Height of the pooled maps.</summary>
-    public int PoolOutputHeight => ((ConvolutionOutputHeight - PoolSize) / PoolStride) + 1;
-
-    /// <summary>Width of the pooled maps.</summary>
-    public int PoolOutputWidth => ((ConvolutionOutputWidth - PoolSize) / PoolStride) + 1;
-
-    /// <summary>Inputs of the hidden affine layer: FilterCount × PoolOutputHeight × PoolOutputWidth (4320 for the defaults).</summary>
-    public int FlattenedSize => FilterCount * PoolOutputHeight * PoolOutputWidth;
-
     /// <summary>Checks every value and the sizes derived from them.</summary>
     /// <exception cref="ArgumentException">A value is out of range or the geometry does not fit; the message names the
     /// property and the derived sizes.</exception>
@@ -94,10 +81,11 @@ public sealed record SimpleConvNetOptions
                 nameof(FilterSize));
         }
 
-        if (PoolSize > ConvolutionOutputHeight || PoolSize > ConvolutionOutputWidth)
+        var convolution = new WindowGeometry(InputChannels, InputHeight, InputWidth, FilterSize, FilterSize, ConvolutionStride, ConvolutionPadding);
+        if (PoolSize > convolution.OutputHeight || PoolSize > convolution.OutputWidth)
         {
             throw new ArgumentException(
-                $"{nameof(PoolSize)} {PoolSize} does not fit the convolution output {ConvolutionOutputHeight}×{ConvolutionOutputWidth} " +
+                $"{nameof(PoolSize)} {PoolSize} does not fit the convolution output {convolution.OutputHeight}×{convolution.OutputWidth} " +
                 $"(input {InputHeight}×{InputWidth}, {nameof(FilterSize)} {FilterSize}, {nameof(ConvolutionStride)} {ConvolutionStride}, {nameof(ConvolutionPadding)} {ConvolutionPadding}).",
                 nameof(PoolSize));
         }

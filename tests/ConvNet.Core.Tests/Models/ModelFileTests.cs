@@ -19,7 +19,7 @@ public sealed class ModelFileTests : IDisposable
 
     private static INetwork Create(string name) => name switch
     {
-        "simple" => new SimpleConvNet(new SimpleConvNetOptions { WeightInitStandardDeviation = 0.1f }, seed: 3),
+        "simple" => SimpleConvNet.Create(new SimpleConvNetOptions { WeightInitStandardDeviation = 0.1f }, seed: 3),
         "deep" => DeepConvNet.Create(seed: 3),
         "best" => WithRandomState(BestConvNet.Create(seed: 3)),
         _ => TestModels.EveryLayer(seed: 3),

@@ -27,7 +27,7 @@ public sealed unsafe class InferenceMemoryTests(ITestOutputHelper output) : IDis
     public void Eight_threads_with_random_batch_sizes_leave_retained_memory_under_the_cap_and_a_fixed_batch_allocates_nothing()
     {
         const long Cap = 48L << 20;
-        var network = new SimpleConvNet(new SimpleConvNetOptions(), seed: 7);
+        var network = SimpleConvNet.Create(seed: 7);
         FloatTensor images = TestTensors.Uniform(new Random(7), 256, 1, 28, 28);
         network.Predict(images.SliceBatch(0, 100));   // starts the workers and warms their scratch
         ConvNetRuntime.ReleaseInferenceMemory();
@@ -121,7 +121,7 @@ public sealed unsafe class InferenceMemoryTests(ITestOutputHelper output) : IDis
         ConvNetRuntime.ReleaseInferenceMemory();
         var clock = new ManualClock();
         InferenceBuffers.Clock = clock;
-        var network = new SimpleConvNet(new SimpleConvNetOptions(), seed: 3);
+        var network = SimpleConvNet.Create(seed: 3);
         FloatTensor images = TestTensors.Uniform(new Random(3), 20, 1, 28, 28);
         network.Predict(images);
         clock.Timer.Should().NotBeNull("keeping buffers arms the idle timer");

@@ -15,7 +15,7 @@ public class SequentialBuilderTests
     [Fact]
     public void SimpleConvNet_is_expressible_with_the_same_names_shapes_and_weights()
     {
-        var simple = new SimpleConvNet(new SimpleConvNetOptions(), seed: 7);
+        var simple = SimpleConvNet.Create(seed: 7);
 
         Sequential built = SimpleConvNetStack().Build(new SoftmaxWithLoss(), seed: 7, WeightInitialization.SeedStandardDeviation);
 

@@ -1,3 +1,4 @@
+using ConvNet.Core.Layers;
 using ConvNet.Core.Networks;
 using ConvNet.Core.Tensors;
 using ConvNet.Core.Training;
@@ -15,7 +16,7 @@ public class SimpleConvNetTests
     [Fact]
     public void Defaults_build_the_seeds_network()
     {
-        var network = new SimpleConvNet(new SimpleConvNetOptions(), seed: 1);
+        var network = SimpleConvNet.Create(seed: 1);
 
         network.Layers.Select(layer => layer.Name).Should().Equal("conv1", "relu1", "pool1", "affine1", "relu2", "affine2");
         network.Parameters.Select(named => $"{named.Name}{named.Parameter.Shape}").Should().Equal(
@@ -29,9 +30,9 @@ public class SimpleConvNetTests
     [Fact]
     public void Weights_follow_the_seed_and_the_standard_deviation()
     {
-        var first = new SimpleConvNet(GradientCheckOptions, seed: 5);
-        var same = new SimpleConvNet(GradientCheckOptions, seed: 5);
-        var other = new SimpleConvNet(GradientCheckOptions, seed: 6);
+        var first = SimpleConvNet.Create(GradientCheckOptions, seed: 5);
+        var same = SimpleConvNet.Create(GradientCheckOptions, seed: 5);
+        var other = SimpleConvNet.Create(GradientCheckOptions, seed: 6);
 
         float[] weights = first.Parameters[2].Parameter.Value.ToArray();
         weights.Should().Equal(same.Parameters[2].Parameter.Value.ToArray());
@@ -44,7 +45,7 @@ public class SimpleConvNetTests
     public void Gradient_check_on_the_seed_config_covers_all_six_parameters()
     {
         // The seed's weight scale (0.01) and the default step (1e-4, see GradientCheck's remarks).
-        var network = new SimpleConvNet(GradientCheckOptions, seed: 1);
+        var network = SimpleConvNet.Create(GradientCheckOptions, seed: 1);
         var random = new Random(1);
         FloatTensor input = TestTensors.Uniform(random, 2, 1, 10, 10);
 
@@ -59,7 +60,7 @@ public class SimpleConvNetTests
     [Fact]
     public void One_plain_SGD_step_changes_every_parameter_and_lowers_the_loss()
     {
-        var network = new SimpleConvNet(GradientCheckOptions with { WeightInitStandardDeviation = 0.1f }, seed: 4);
+        var network = SimpleConvNet.Create(GradientCheckOptions with { WeightInitStandardDeviation = 0.1f }, seed: 4);
         var random = new Random(4);
         FloatTensor input = TestTensors.Uniform(random, 8, 1, 10, 10);
         int[] labels = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -87,7 +88,7 @@ public class SimpleConvNetTests
     [Fact]
     public void Loss_of_an_untrained_network_is_near_log_of_the_class_count()
     {
-        var network = new SimpleConvNet(GradientCheckOptions, seed: 8);
+        var network = SimpleConvNet.Create(GradientCheckOptions, seed: 8);
         FloatTensor input = TestTensors.Uniform(new Random(8), 4, 1, 10, 10);
         network.Loss(input, [0, 1, 2, 3]).Should().BeApproximately(MathF.Log(10), 0.01f);
     }
@@ -95,7 +96,7 @@ public class SimpleConvNetTests
     [Fact]
     public void Concurrent_Predict_equals_sequential_results_bit_for_bit()
     {
-        var network = new SimpleConvNet(GradientCheckOptions with { WeightInitStandardDeviation = 0.3f }, seed: 9);
+        var network = SimpleConvNet.Create(GradientCheckOptions with { WeightInitStandardDeviation = 0.3f }, seed: 9);
         FloatTensor[] inputs = Enumerable.Range(0, 16).Select(i => TestTensors.Uniform(new Random(100 + i), 1 + (i % 3), 1, 10, 10)).ToArray();
         float[][] sequential = inputs.Select(input => network.Predict(input).ToArray()).ToArray();
 
@@ -114,7 +115,7 @@ public class SimpleConvNetTests
     [Fact]
     public void Predict_during_training_does_not_disturb_gradients()
     {
-        var network = new SimpleConvNet(GradientCheckOptions with { WeightInitStandardDeviation = 0.3f }, seed: 10);
+        var network = SimpleConvNet.Create(GradientCheckOptions with { WeightInitStandardDeviation = 0.3f }, seed: 10);
         FloatTensor input = TestTensors.Uniform(new Random(10), 2, 1, 10, 10);
         network.ComputeGradients(input, [1, 2]);
         float[] expected = network.Parameters[0].Parameter.Gradient.ToArray();
@@ -138,17 +139,18 @@ public class SimpleConvNetTests
             _ => GradientCheckOptions with { HiddenSize = 0 },
         };
 
-        FluentActions.Invoking(() => new SimpleConvNet(options, seed: 1))
+        FluentActions.Invoking(() => SimpleConvNet.Create(options, seed: 1))
             .Should().Throw<ArgumentException>().WithMessage(message).Which.ParamName.Should().Be(property);
     }
 
     [Fact]
-    public void Default_options_derive_the_seeds_sizes()
+    public void Builder_gives_the_seeds_shapes_and_can_be_extended()
     {
-        var options = new SimpleConvNetOptions();
-        options.ConvolutionOutputHeight.Should().Be(24);
-        options.PoolOutputWidth.Should().Be(12);
-        options.FlattenedSize.Should().Be(4320);
+        SequentialBuilder builder = SimpleConvNet.CreateBuilder(new SimpleConvNetOptions());
+
+        builder.OutputShape.Should().Be(new TensorShape(1, 10));
+        builder.Relu().Affine(3).Build(new SoftmaxWithLoss(), seed: 1).Layers.Select(layer => layer.Name).Should().Equal(
+            "conv1", "relu1", "pool1", "affine1", "relu2", "affine2", "relu3", "affine3");
     }
 }
 
@@ -158,7 +160,7 @@ public class SimpleConvNetAllocationTests
     [Fact]
     public void A_steady_state_training_step_allocates_nothing()
     {
-        var network = new SimpleConvNet(SimpleConvNetTests.GradientCheckOptions, seed: 12);
+        var network = SimpleConvNet.Create(SimpleConvNetTests.GradientCheckOptions, seed: 12);
         FloatTensor input = TestTensors.Uniform(new Random(12), 4, 1, 10, 10);
         int[] labels = [1, 2, 3, 4];
         network.ComputeGradients(input, labels);

@@ -13,7 +13,7 @@ public class SteadyStateAllocationTests
     public void Training_steps_after_the_first_allocate_nothing_on_any_thread()
     {
         // The seed's network at its batch size of 100, so the multi-threaded kernel paths run.
-        var network = new SimpleConvNet(new SimpleConvNetOptions(), seed: 3);
+        var network = SimpleConvNet.Create(seed: 3);
         FloatTensor images = TestTensors.Uniform(new Random(3), 100, 1, 28, 28);
         int[] labels = Enumerable.Range(0, 100).Select(i => i % 10).ToArray();
         for (int step = 0; step < 3; step++)
@@ -38,7 +38,7 @@ public class SteadyStateAllocationTests
         total.Should().BeLessThan(64 * 1024, "nothing allocates per step on any thread");
     }
 
-    private static void Step(SimpleConvNet network, FloatTensor images, int[] labels)
+    private static void Step(Sequential network, FloatTensor images, int[] labels)
     {
         network.ComputeGradients(images, labels);
         // An indexed loop: foreach over the IReadOnlyList would allocate an enumerator in the test itself.
@@ -57,7 +57,7 @@ public class InferenceBufferTests
     [Fact]
     public void A_prediction_stays_intact_after_later_predictions_reuse_the_layer_buffers()
     {
-        var network = new SimpleConvNet(new SimpleConvNetOptions { WeightInitStandardDeviation = 0.3f }, seed: 5);
+        var network = SimpleConvNet.Create(new SimpleConvNetOptions { WeightInitStandardDeviation = 0.3f }, seed: 5);
         FloatTensor first = TestTensors.Uniform(new Random(5), 3, 1, 28, 28);
         FloatTensor second = TestTensors.Uniform(new Random(6), 3, 1, 28, 28);
         FloatTensor prediction = network.Predict(first);

@@ -21,14 +21,15 @@ public sealed class CheckpointOnRealNetworksTests : IDisposable
     [Fact]
     public void SimpleConvNet_round_trip_predicts_bit_identically_and_rebuilds_from_its_metadata()
     {
-        var saved = new SimpleConvNet(TrainerOnRealNetworksTests.SmallOptions, seed: 1);
+        SimpleConvNetOptions savedOptions = TrainerOnRealNetworksTests.SmallOptions;
+        var saved = SimpleConvNet.Create(savedOptions, seed: 1);
         TrainBriefly(saved);
         string path = Path.Combine(_folder, "simple.safetensors");
-        Checkpoint.Save(saved, path, new Dictionary<string, string> { ["options"] = JsonSerializer.Serialize(saved.Options) });
+        Checkpoint.Save(saved, path, new Dictionary<string, string> { ["options"] = JsonSerializer.Serialize(savedOptions) });
 
         var options = JsonSerializer.Deserialize<SimpleConvNetOptions>(Checkpoint.ReadMetadata(path)["options"])!;
-        options.Should().Be(saved.Options);
-        var loaded = new SimpleConvNet(options, seed: 99);
+        options.Should().Be(savedOptions);
+        var loaded = SimpleConvNet.Create(options, seed: 99);
         Checkpoint.LoadInto(loaded, path);
 
         var images = SyntheticImages.Lines(7, seed: 6).Inputs;

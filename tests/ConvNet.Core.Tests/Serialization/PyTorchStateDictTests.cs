@@ -100,7 +100,7 @@ public sealed class PyTorchStateDictTests : IDisposable
         INetwork[] networks =
         [
             TestModels.EveryLayer(seed: 4),
-            new SimpleConvNet(new SimpleConvNetOptions { WeightInitStandardDeviation = 0.1f }, seed: 4),
+            SimpleConvNet.Create(new SimpleConvNetOptions { WeightInitStandardDeviation = 0.1f }, seed: 4),
             DeepConvNet.Create(seed: 4),
             BestConvNet.Create(seed: 4),
         ];
@@ -134,7 +134,7 @@ public sealed class PyTorchStateDictTests : IDisposable
     [Fact]
     public void The_seeds_network_maps_to_the_three_line_module_of_the_README()
     {
-        PyTorchStateDict.ModuleSource(new SimpleConvNet(new SimpleConvNetOptions(), seed: 1)).Should().Be(
+        PyTorchStateDict.ModuleSource(SimpleConvNet.Create(seed: 1)).Should().Be(
             "torch.nn.Sequential(torch.nn.Conv2d(1, 30, kernel_size=5), torch.nn.ReLU(), torch.nn.MaxPool2d(kernel_size=2, stride=2), " +
             "torch.nn.Flatten(), torch.nn.Linear(4320, 100), torch.nn.ReLU(), torch.nn.Linear(100, 10))");
         PyTorchStateDict.ModuleSource(BestConvNet.Create(seed: 1)).Should().StartWith(

@@ -45,7 +45,7 @@ public class GradientCheckTests
     [Fact]
     public void A_network_check_restores_every_parameter()
     {
-        var network = new SimpleConvNet(new SimpleConvNetOptions { InputHeight = 6, InputWidth = 6, FilterCount = 2, FilterSize = 3, HiddenSize = 3, OutputSize = 3 }, seed: 5);
+        var network = SimpleConvNet.Create(new SimpleConvNetOptions { InputHeight = 6, InputWidth = 6, FilterCount = 2, FilterSize = 3, HiddenSize = 3, OutputSize = 3 }, seed: 5);
         float[][] before = network.Parameters.Select(named => named.Parameter.Value.ToArray()).ToArray();
 
         GradientCheck.CheckNetwork(network, TestTensors.Uniform(new Random(5), 2, 1, 6, 6), [0, 2]);

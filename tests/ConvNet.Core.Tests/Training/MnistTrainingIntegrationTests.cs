@@ -18,7 +18,7 @@ public sealed class MnistTrainingIntegrationTests(ITestOutputHelper output) : ID
     public async Task Two_epochs_on_10k_images_pass_95_percent_and_survive_a_checkpoint()
     {
         var mnist = await TestData.MnistAsync();
-        var network = new SimpleConvNet(new SimpleConvNetOptions(), seed: 1);
+        var network = SimpleConvNet.Create(seed: 1);
         var trainer = new Trainer(network, new Adam(network, 0.001f), new TrainerOptions { Epochs = 2, BatchSize = 20, Seed = 1, TrainEvaluationSize = 0 });
 
         var history = trainer.Train(mnist.Train.Take(10_000), mnist.Test);
@@ -32,7 +32,7 @@ public sealed class MnistTrainingIntegrationTests(ITestOutputHelper output) : ID
 
         string path = Path.Combine(_folder, "mnist.safetensors");
         Checkpoint.Save(network, path);
-        var loaded = new SimpleConvNet(new SimpleConvNetOptions(), seed: 2);
+        var loaded = SimpleConvNet.Create(seed: 2);
         Checkpoint.LoadInto(loaded, path);
         var matrix = ConfusionMatrix.Compute(loaded, mnist.Test);
         output.WriteLine(matrix.ToString());

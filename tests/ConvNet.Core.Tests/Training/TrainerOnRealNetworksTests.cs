@@ -16,8 +16,8 @@ public class TrainerOnRealNetworksTests
     [InlineData("momentum", 0.05f)]
     public void SimpleConvNet_learns_to_tell_line_directions_apart(string optimizerName, float learningRate)
     {
-        var network = new SimpleConvNet(SmallOptions, seed: 1);
-        var optimizer = OptimizerFactory.Create(optimizerName, [.. network.Parameters.Select(named => named.Parameter)], learningRate);
+        var network = SimpleConvNet.Create(SmallOptions, seed: 1);
+        Optimizer optimizer = optimizerName == "adam" ? new Adam(network, learningRate) : new Momentum(network, learningRate);
         var trainer = new Trainer(network, optimizer, new TrainerOptions { Epochs = 15, BatchSize = 20, Seed = 2 });
 
         var history = trainer.Train(SyntheticImages.Lines(240, seed: 3), SyntheticImages.Lines(60, seed: 4));
@@ -30,7 +30,7 @@ public class TrainerOnRealNetworksTests
     [Fact]
     public void The_seed_recipe_updates_all_six_parameters()
     {
-        var network = new SimpleConvNet(SmallOptions, seed: 1);
+        var network = SimpleConvNet.Create(SmallOptions, seed: 1);
         var before = network.Parameters.Select(named => named.Parameter.Value.ToArray()).ToArray();
         new Trainer(network, new Sgd(network, 0.1f), new TrainerOptions { BatchSize = 20, Iterations = 30 }).Train(SyntheticImages.Lines(100, seed: 3));
 

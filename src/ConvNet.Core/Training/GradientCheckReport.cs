@@ -6,18 +6,17 @@ public sealed class GradientCheckReport
     internal GradientCheckReport(IReadOnlyList<GradientCheckEntry> entries)
     {
         Entries = entries;
-        WorstRelativeError = entries.Count == 0 ? 0 : entries.Max(entry => entry.WorstRelativeError);
+        WorstExcess = entries.Count == 0 ? 0 : entries.Max(entry => entry.WorstExcess);
     }
 
     /// <summary>One entry per checked tensor.</summary>
     public IReadOnlyList<GradientCheckEntry> Entries { get; }
 
-    /// <summary>The largest relative error over all entries.</summary>
-    public double WorstRelativeError { get; }
+    /// <summary>The largest <see cref="GradientCheckEntry.WorstExcess"/> over all entries.</summary>
+    public double WorstExcess { get; }
 
-    /// <summary>Whether every entry's worst relative error is at most <paramref name="tolerance"/>
-    /// (see <see cref="GradientCheck.DefaultTolerance"/>).</summary>
-    public bool Passes(double tolerance = GradientCheck.DefaultTolerance) => WorstRelativeError <= tolerance;
+    /// <summary>Whether every element of every entry meets the criterion (<see cref="WorstExcess"/> at most 1).</summary>
+    public bool Passes => WorstExcess <= 1;
 
     /// <summary>The entry for the tensor called <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">No entry has that name.</exception>

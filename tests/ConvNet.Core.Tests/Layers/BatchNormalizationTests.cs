@@ -112,7 +112,7 @@ public class BatchNormalizationTests
 
         GradientCheckReport report = GradientCheck.CheckLayer(layer, TestTensors.Uniform(new Random(1), shape.ToArray()), seed: 2);
 
-        report.Passes().Should().BeTrue(report.ToString());
+        report.Passes.Should().BeTrue(report.ToString());
         report.Entries.Select(entry => entry.Name).Should().Equal("input", "gamma", "beta");
     }
 

@@ -7,8 +7,6 @@ namespace ConvNet.Core.Tests.Layers;
 /// <summary>Central-difference checks of every layer on non-square, multi-channel batches: input and parameter gradients.</summary>
 public class LayerGradientTests
 {
-    private const double Tolerance = 1e-3;
-
     [Theory]
     [InlineData(1, 0)]
     [InlineData(2, 0)]
@@ -25,7 +23,7 @@ public class LayerGradientTests
         GradientCheckReport report = GradientCheck.CheckLayer(layer, input, seed: 1);
 
         report.Entries.Select(entry => entry.Name).Should().Equal("input", "weight", "bias");
-        report.Entries.Should().OnlyContain(entry => entry.WorstRelativeError < Tolerance, report.ToString());
+        report.Passes.Should().BeTrue(report.ToString());
     }
 
     [Theory]
@@ -45,7 +43,7 @@ public class LayerGradientTests
         GradientCheckReport report = GradientCheck.CheckLayer(layer, input, seed: 2);
 
         report.Entries.Select(entry => entry.Name).Should().Equal("input");
-        report.WorstRelativeError.Should().BeLessThan(Tolerance, report.ToString());
+        report.Passes.Should().BeTrue(report.ToString());
     }
 
     [Fact]
@@ -61,7 +59,7 @@ public class LayerGradientTests
 
         report.Entries.Select(entry => entry.Name).Should().Equal("input", "weight", "bias");
         report["input"].Shape.Should().Be(input.Shape);
-        report.WorstRelativeError.Should().BeLessThan(Tolerance, report.ToString());
+        report.Passes.Should().BeTrue(report.ToString());
     }
 
     [Fact]
@@ -72,7 +70,7 @@ public class LayerGradientTests
 
         GradientCheckReport report = GradientCheck.CheckLayer(layer, input, seed: 4);
 
-        report.WorstRelativeError.Should().BeLessThan(Tolerance, report.ToString());
+        report.Passes.Should().BeTrue(report.ToString());
     }
 
     [Fact]

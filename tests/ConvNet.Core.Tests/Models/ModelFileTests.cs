@@ -17,7 +17,7 @@ public sealed class ModelFileTests : IDisposable
 
     public static TheoryData<string> NetworkNames => ["simple", "deep", "best", "every-layer"];
 
-    private static INetwork Create(string name) => name switch
+    private static Sequential Create(string name) => name switch
     {
         "simple" => SimpleConvNet.Create(new SimpleConvNetOptions { WeightInitStandardDeviation = 0.1f }, seed: 3),
         "deep" => DeepConvNet.Create(seed: 3),
@@ -33,14 +33,14 @@ public sealed class ModelFileTests : IDisposable
 
     private string PathOf(string name) => Path.Combine(_folder.Path, name);
 
-    private static FloatTensor InputsFor(INetwork network, int count = 3) =>
+    private static FloatTensor InputsFor(Sequential network, int count = 3) =>
         TestTensors.Uniform(new Random(11), [count, .. network.InputShape.ToArray()]);
 
     [Theory]
     [MemberData(nameof(NetworkNames))]
     public void Load_rebuilds_the_network_from_the_file_alone_and_predicts_the_same_bits(string name)
     {
-        INetwork original = Create(name);
+        Sequential original = Create(name);
         string path = PathOf($"{name}.safetensors");
         new Model(original, name).Save(path);
 
@@ -144,7 +144,7 @@ public sealed class ModelFileTests : IDisposable
     [Fact]
     public void Files_of_the_samples_catalog_models_without_an_architecture_still_load()
     {
-        INetwork original = Create("simple");
+        Sequential original = Create("simple");
         string path = PathOf("legacy.safetensors");
         Checkpoint.Save(original, path, new Dictionary<string, string> { [ModelCatalog.ModelKey] = ModelCatalog.Simple });
 

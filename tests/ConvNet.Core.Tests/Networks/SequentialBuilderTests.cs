@@ -99,7 +99,7 @@ public class SequentialBuilderTests
         // Smooth layers only, so a larger step keeps float rounding of the loss well below the gradients.
         GradientCheckReport report = GradientCheck.CheckNetwork(network, input, [0, 2], epsilon: 1e-2f);
 
-        report.Passes().Should().BeTrue(report.ToString());
+        report.Passes.Should().BeTrue(report.ToString());
         report.Entries.Should().HaveCount(network.Parameters.Count);
     }
 

@@ -1,5 +1,5 @@
-using System.Numerics.Tensors;
 using System.CommandLine;
+using System.Numerics.Tensors;
 using ConvNet.Core.Models;
 using ConvNet.Core.Tensors;
 using ConvNet.Datasets;

@@ -135,7 +135,7 @@ public sealed partial class Model
 
     private FloatTensor ScoresOf(ReadOnlySpan<float> items, int count)
     {
-        FloatTensor input = InferenceBuffers.Rent(BatchShape(count));
+        FloatTensor input = InferenceBuffers.Rent(Network.InputShape.AsItemOfBatch(count));
         items.CopyTo(input.Span);
         FloatTensor scores = ScoresOf(input);
         InferenceBuffers.Return(input);
@@ -151,7 +151,7 @@ public sealed partial class Model
         }
 
         RequireLength(grayPixels, inputShape.ElementCount, nameof(grayPixels), $"the input size {inputShape}");
-        FloatTensor input = InferenceBuffers.Rent(BatchShape(1));
+        FloatTensor input = InferenceBuffers.Rent(Network.InputShape.AsItemOfBatch(1));
         Span<float> values = input.Span;
         for (int i = 0; i < values.Length; i++)
         {
@@ -204,14 +204,6 @@ public sealed partial class Model
         }
 
         return items.Length / itemSize;
-    }
-
-    private TensorShape BatchShape(int count)
-    {
-        Span<int> dimensions = stackalloc int[Network.InputShape.Rank + 1];
-        dimensions[0] = count;
-        Network.InputShape.ToArray().CopyTo(dimensions[1..]);
-        return new TensorShape(dimensions);
     }
 
     private void RequireK(int k)

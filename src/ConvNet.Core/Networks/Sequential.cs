@@ -202,10 +202,7 @@ public sealed class Sequential : INetwork
 
     private static TensorShape CheckShapeChain(TensorShape inputShape, ILayer[] layers)
     {
-        Span<int> dimensions = stackalloc int[inputShape.Rank + 1];
-        dimensions[0] = 1;
-        inputShape.ToArray().CopyTo(dimensions[1..]);
-        var shape = new TensorShape(dimensions);
+        TensorShape shape = inputShape.AsItemOfBatch(1);
         foreach (ILayer layer in layers)
         {
             try

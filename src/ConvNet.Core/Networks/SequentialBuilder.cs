@@ -40,10 +40,7 @@ public sealed class SequentialBuilder
         }
 
         InputShape = inputShape;
-        Span<int> dimensions = stackalloc int[inputShape.Rank + 1];
-        dimensions[0] = 1;
-        inputShape.ToArray().CopyTo(dimensions[1..]);
-        _batchShape = new TensorShape(dimensions);
+        _batchShape = inputShape.AsItemOfBatch(1);
     }
 
     private delegate void WeightFill(FloatTensor weight, Random random);

@@ -129,10 +129,7 @@ public static class PyTorchStateDict
     private static List<Module> Modules(INetwork network)
     {
         var modules = new List<Module>();
-        Span<int> dimensions = stackalloc int[network.InputShape.Rank + 1];
-        dimensions[0] = 1;
-        network.InputShape.ToArray().CopyTo(dimensions[1..]);
-        var shape = new TensorShape(dimensions);
+        TensorShape shape = network.InputShape.AsItemOfBatch(1);
         foreach (ILayer layer in network.Layers)
         {
             string prefix = $"{modules.Count}.";

@@ -88,6 +88,19 @@ public readonly struct TensorShape : IEquatable<TensorShape>
         return dimensions;
     }
 
+    /// <summary>A batch of <paramref name="batchSize"/> items of this shape: [batchSize, ..this] (this is one item, rank 1 to 3).</summary>
+    internal TensorShape AsItemOfBatch(int batchSize)
+    {
+        Span<int> dimensions = stackalloc int[Rank + 1];
+        dimensions[0] = batchSize;
+        for (int i = 0; i < Rank; i++)
+        {
+            dimensions[i + 1] = this[i];
+        }
+
+        return new TensorShape(dimensions);
+    }
+
     /// <summary>The same shape with its first dimension replaced by <paramref name="batchSize"/>.</summary>
     public TensorShape WithBatchSize(int batchSize)
     {

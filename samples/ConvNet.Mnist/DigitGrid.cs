@@ -1,3 +1,4 @@
+using ConvNet.Core.Serialization;
 using SkiaSharp;
 
 namespace ConvNet.Mnist;
@@ -47,6 +48,6 @@ internal static class DigitGrid
 
         using SKImage image = surface.Snapshot();
         using SKData png = image.Encode(SKEncodedImageFormat.Png, 100);
-        AtomicFile.Write(path, temporary => File.WriteAllBytes(temporary, png.ToArray()));
+        AtomicFile.Write(path, png.SaveTo);
     }
 }

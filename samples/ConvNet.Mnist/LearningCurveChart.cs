@@ -1,3 +1,4 @@
+using ConvNet.Core.Serialization;
 using ScottPlot;
 
 namespace ConvNet.Mnist;
@@ -27,6 +28,8 @@ internal static class LearningCurveChart
         plot.Axes.SetLimitsX(0.5, Math.Max(epochs.Length, 1) + 0.5);
         plot.Axes.SetLimitsY(0, 1.0);
         plot.ShowLegend(Alignment.LowerRight);
-        AtomicFile.Write(path, temporary => plot.SavePng(temporary, 640, 480));
+        using ScottPlot.Image image = plot.GetImage(640, 480);
+        byte[] png = image.GetImageBytes(ImageFormat.Png, 100);
+        AtomicFile.Write(path, stream => stream.Write(png));
     }
 }

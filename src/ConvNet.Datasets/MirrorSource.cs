@@ -1,5 +1,5 @@
+using System.IO.Compression;
 using System.Net;
-using ConvNet.Core.Data;
 
 namespace ConvNet.Datasets;
 
@@ -40,16 +40,22 @@ internal sealed class MirrorSource : IDisposable
     internal async Task DownloadAsync(Uri mirror, string folder, ExpectedFile file, CancellationToken cancellationToken)
     {
         var address = new Uri(mirror, file.Name + ".gz");
-        string downloadPath = VerifiedFileWriter.TemporaryPath(folder, file.Name + ".gz");
         using var deadline = new CancellationTokenSource(_downloadTimeout, _timeProvider);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            await DownloadToFileAsync(address, downloadPath, timeout.Token).ConfigureAwait(false);
-            var content = GzipAwareFile.OpenRead(downloadPath, out _);
-            await using (content.ConfigureAwait(false))
+            using var response = await _client.GetAsync(address, HttpCompletionOption.ResponseHeadersRead, timeout.Token)
+                .ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
             {
-                await VerifiedFileWriter.WriteAsync(content, folder, file, timeout.Token).ConfigureAwait(false);
+                // Decompressed as it arrives: no scratch copy of the compressed file is ever stored.
+                var content = new GZipStream(body, CompressionMode.Decompress);
+                await using (content.ConfigureAwait(false))
+                {
+                    await VerifiedFileWriter.WriteAsync(content, folder, file, timeout.Token).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
@@ -59,28 +65,8 @@ internal sealed class MirrorSource : IDisposable
                 ? new TimeoutException($"no connection within {_connectTimeout.TotalSeconds:0.#} s.", exception)
                 : new TimeoutException($"no complete answer within {_downloadTimeout.TotalSeconds:0.#} s.", exception);
         }
-        finally
-        {
-            File.Delete(downloadPath);
-        }
     }
 
     /// <inheritdoc />
     public void Dispose() => _client.Dispose();
-
-    private async Task DownloadToFileAsync(Uri address, string path, CancellationToken cancellationToken)
-    {
-        using var response = await _client.GetAsync(address, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
-            .ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (body.ConfigureAwait(false))
-        {
-            var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16, useAsync: true);
-            await using (output.ConfigureAwait(false))
-            {
-                await body.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
 }

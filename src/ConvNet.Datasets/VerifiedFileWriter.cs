@@ -1,85 +1,85 @@
 using System.Security.Cryptography;
+using ConvNet.Core.Data;
+using ConvNet.Core.Serialization;
 
 namespace ConvNet.Datasets;
 
 /// <summary>
-/// Writes downloaded content into the cache folder atomically: into a temporary file in the same folder, hashed
-/// while it is written, renamed to its final name only when its SHA-256 is the expected one. A failed or rejected
-/// write leaves no file behind.
+/// Writes downloaded content into the cache folder through <see cref="AtomicFile"/>, hashed while it is written:
+/// the file takes its final name only when its SHA-256 is the expected one. A failed or rejected write leaves no
+/// file behind.
 /// </summary>
 internal static class VerifiedFileWriter
 {
-    /// <summary>The suffix of temporary files, so that leftovers of a killed process can be recognised.</summary>
-    internal const string TemporarySuffix = ".convnet-partial";
-
     /// <summary>Copies <paramref name="content"/> to <paramref name="file"/>'s name in <paramref name="folder"/> if its hash matches.</summary>
     /// <exception cref="InvalidDataException">The content's SHA-256 is not the expected one; nothing is written.</exception>
-    internal static async Task WriteAsync(Stream content, string folder, ExpectedFile file, CancellationToken cancellationToken)
-    {
-        string finalPath = Path.Combine(folder, file.Name);
-        string temporaryPath = TemporaryPath(folder, file.Name);
-        try
-        {
-            string actualHash;
-            var output = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
-            await using (output.ConfigureAwait(false))
+    internal static Task WriteAsync(Stream content, string folder, ExpectedFile file, CancellationToken cancellationToken) =>
+        AtomicFile.WriteAsync(
+            Path.Combine(folder, file.Name),
+            async (output, cancellation) =>
             {
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 var buffer = new byte[1 << 16];
+                long written = 0;
                 int read;
-                while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                while ((read = await content.ReadAsync(buffer, cancellation).ConfigureAwait(false)) > 0)
                 {
+                    written += read;
+                    if (written > file.Length)
+                    {
+                        // A hostile source could send an endless stream (or a gzip bomb): stop at the known size.
+                        throw new InvalidDataException($"{file.Name}: more than the expected {file.Length:N0} bytes arrived; the file was not kept.");
+                    }
+
                     hash.AppendData(buffer, 0, read);
-                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    await output.WriteAsync(buffer.AsMemory(0, read), cancellation).ConfigureAwait(false);
                 }
 
-                actualHash = Convert.ToHexStringLower(hash.GetHashAndReset());
-            }
+                string actualHash = Convert.ToHexStringLower(hash.GetHashAndReset());
+                if (actualHash != file.Sha256)
+                {
+                    throw new InvalidDataException($"{file.Name}: SHA-256 is {actualHash}, expected {file.Sha256}; the file was not kept.");
+                }
+            },
+            cancellationToken);
 
-            if (actualHash != file.Sha256)
-            {
-                throw new InvalidDataException($"{file.Name}: SHA-256 is {actualHash}, expected {file.Sha256}; the file was not kept.");
-            }
-
-            File.Move(temporaryPath, finalPath, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporaryPath);
-        }
-    }
-
-    /// <summary>Whether <paramref name="file"/> is present in <paramref name="folder"/> with the expected hash.</summary>
-    internal static async Task<bool> IsPresentAsync(string folder, ExpectedFile file, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether <paramref name="file"/> is in <paramref name="folder"/>, raw or gzip-compressed as <c>NAME.gz</c>
+    /// (what <see cref="MnistDataset.Load"/> reads), and whether its content is the expected one.
+    /// </summary>
+    /// <returns>The file found (<c>null</c> if neither name exists) and whether its content's SHA-256 matches.</returns>
+    internal static async Task<(string? Path, bool Verified)> FindAsync(string folder, ExpectedFile file, CancellationToken cancellationToken)
     {
-        string path = Path.Combine(folder, file.Name);
-        if (!File.Exists(path))
+        string rawPath = Path.Combine(folder, file.Name);
+        string? path = File.Exists(rawPath) ? rawPath : File.Exists(rawPath + ".gz") ? rawPath + ".gz" : null;
+        if (path is null)
         {
-            return false;
+            return (null, false);
         }
 
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, useAsync: true);
-        await using (stream.ConfigureAwait(false))
+        try
         {
-            byte[] hash = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
-            return Convert.ToHexStringLower(hash) == file.Sha256;
-        }
-    }
-
-    /// <summary>A new temporary path next to <paramref name="name"/>, unique so that concurrent fetchers do not collide.</summary>
-    internal static string TemporaryPath(string folder, string name) =>
-        Path.Combine(folder, $"{name}.{Path.GetRandomFileName()}{TemporarySuffix}");
-
-    /// <summary>Deletes temporary files that a killed process left behind (older than an hour, so that a concurrent fetch is not disturbed).</summary>
-    internal static void DeleteStaleTemporaryFiles(string folder)
-    {
-        var cutoff = DateTime.UtcNow.AddHours(-1);
-        foreach (string path in Directory.EnumerateFiles(folder, "*" + TemporarySuffix))
-        {
-            if (File.GetLastWriteTimeUtc(path) < cutoff)
+            var stream = GzipAwareFile.OpenRead(path, out _);
+            await using (stream.ConfigureAwait(false))
             {
-                File.Delete(path);
+                // At most one byte more than expected is read, so a huge or endless file costs no more than the real one.
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                var buffer = new byte[1 << 16];
+                long remaining = file.Length + 1;
+                int read;
+                while (remaining > 0 && (read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    hash.AppendData(buffer, 0, read);
+                    remaining -= read;
+                }
+
+                return (path, remaining == 1 && Convert.ToHexStringLower(hash.GetHashAndReset()) == file.Sha256);
             }
+        }
+        catch (InvalidDataException)
+        {
+            // Corrupt gzip data, an empty file, a pipe or a device: present, but not the expected content.
+            return (path, false);
         }
     }
 }

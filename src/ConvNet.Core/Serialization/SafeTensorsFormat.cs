@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Unicode;
 using ConvNet.Core.Tensors;
 
 namespace ConvNet.Core.Serialization;
@@ -13,17 +14,31 @@ namespace ConvNet.Core.Serialization;
 /// read and written for PyTorch's <c>num_batches_tracked</c> counters.
 /// </summary>
 /// <remarks>
-/// Reading treats the file as untrusted: every number in the header is checked against the file before it is
-/// used, and the tensors must tile the data section exactly (no overlap, no gap, no trailing bytes), as the
-/// reference implementation requires.
+/// Reading treats the file as untrusted: the header's size, its tensor count and each tensor's rank are capped
+/// before the header is parsed into objects, its text must be valid UTF-8, every number in it is checked against
+/// the file before it is used, and the tensors must tile the data section exactly (no overlap, no gap, no
+/// trailing bytes), as the reference implementation requires. Names quoted in errors are cut short, so a hostile
+/// file cannot flood the caller's log.
 /// </remarks>
 internal static class SafeTensorsFormat
 {
     /// <summary>The header key holding the string-to-string metadata map.</summary>
     public const string MetadataKey = "__metadata__";
 
-    /// <summary>The largest header accepted (the reference implementation's limit).</summary>
-    private const long MaxHeaderLength = 100L << 20;
+    /// <summary>
+    /// The largest header accepted: 16 MiB. The reference implementation allows 100 MiB, which lets a file of a
+    /// few bytes' data list millions of empty tensors; a network's header here takes a few kilobytes.
+    /// </summary>
+    public const long MaxHeaderLength = 16L << 20;
+
+    /// <summary>The most tensors one file may list (a large ResNet has about a thousand).</summary>
+    public const int MaxTensorCount = 16_384;
+
+    /// <summary>The most dimensions one tensor may have.</summary>
+    public const int MaxRank = 8;
+
+    /// <summary>Names and JSON fragments quoted in error messages are cut to this many characters.</summary>
+    private const int MaxQuotedLength = 80;
 
     /// <summary>The dtype of float32 tensors.</summary>
     public const string Float32 = "F32";
@@ -139,10 +154,15 @@ internal static class SafeTensorsFormat
         stream.ReadExactly(headerBytes);
         long dataStart = lengthBytes.Length + (long)headerLength;
         long dataLength = fileLength - dataStart;
+        if (!Utf8.IsValid(headerBytes))
+        {
+            throw Corrupt(fileName, "its header is not valid UTF-8 text");
+        }
 
         JsonDocument document;
         try
         {
+            CountTopLevelEntries(headerBytes, fileName);
             document = JsonDocument.Parse(headerBytes);
         }
         catch (JsonException exception)
@@ -164,7 +184,7 @@ internal static class SafeTensorsFormat
             {
                 if (!names.Add(property.Name))
                 {
-                    throw Corrupt(fileName, $"its header names '{property.Name}' twice");
+                    throw Corrupt(fileName, $"its header names {Quote(property.Name)} twice");
                 }
 
                 if (property.Name == MetadataKey)
@@ -205,12 +225,12 @@ internal static class SafeTensorsFormat
         {
             if (item.Value.ValueKind != JsonValueKind.String)
             {
-                throw Corrupt(fileName, $"metadata '{item.Name}' is a JSON {item.Value.ValueKind}, not a string");
+                throw Corrupt(fileName, $"metadata {Quote(item.Name)} is a JSON {item.Value.ValueKind}, not a string");
             }
 
             if (!metadata.TryAdd(item.Name, item.Value.GetString()!))
             {
-                throw Corrupt(fileName, $"its metadata names '{item.Name}' twice");
+                throw Corrupt(fileName, $"its metadata names {Quote(item.Name)} twice");
             }
         }
     }
@@ -221,7 +241,7 @@ internal static class SafeTensorsFormat
         var element = property.Value;
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw Corrupt(fileName, $"tensor '{name}' is a JSON {element.ValueKind}, not an object");
+            throw Corrupt(fileName, $"tensor {Quote(name)} is a JSON {element.ValueKind}, not an object");
         }
 
         string? dtype = element.TryGetProperty("dtype", out var dtypeElement) && dtypeElement.ValueKind == JsonValueKind.String
@@ -229,22 +249,27 @@ internal static class SafeTensorsFormat
             : null;
         if (dtype is not (Float32 or Int64))
         {
-            throw Corrupt(fileName, $"tensor '{name}' has dtype {dtype ?? "(none)"}; only {Float32} (and {Int64} counters) are supported");
+            throw Corrupt(fileName, $"tensor {Quote(name)} has dtype {(dtype is null ? "(none)" : Quote(dtype))}; only {Float32} (and {Int64} counters) are supported");
         }
 
         var shapeElements = RequireArray(element, "shape", name, fileName);
+        if (shapeElements.Length > MaxRank)
+        {
+            throw Corrupt(fileName, $"tensor {Quote(name)} has {shapeElements.Length} dimensions; at most {MaxRank} are accepted");
+        }
+
         var shape = new int[shapeElements.Length];
         long elementCount = 1;
         for (int i = 0; i < shape.Length; i++)
         {
             if (!shapeElements[i].TryGetInt32(out shape[i]) || shape[i] < 0)
             {
-                throw Corrupt(fileName, $"tensor '{name}' has dimension {i} = {shapeElements[i]}, not a non-negative 32-bit integer");
+                throw Corrupt(fileName, $"tensor {Quote(name)} has dimension {i} = {Quote(shapeElements[i].GetRawText())}, not a non-negative 32-bit integer");
             }
 
             if (shape[i] != 0 && elementCount > Array.MaxLength / shape[i])
             {
-                throw Corrupt(fileName, $"tensor '{name}' has shape [{string.Join(", ", shape)}], more elements than an array can hold");
+                throw Corrupt(fileName, $"tensor {Quote(name)} has shape [{string.Join(", ", shape)}], more elements than an array can hold");
             }
 
             elementCount *= shape[i];
@@ -253,7 +278,7 @@ internal static class SafeTensorsFormat
         var offsets = RequireArray(element, "data_offsets", name, fileName);
         if (offsets.Length != 2 || !offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end) || begin < 0 || end < begin)
         {
-            throw Corrupt(fileName, $"tensor '{name}' has data_offsets {element.GetProperty("data_offsets")}; expected [begin, end] with 0 <= begin <= end");
+            throw Corrupt(fileName, $"tensor {Quote(name)} has data_offsets {Quote(element.GetProperty("data_offsets").GetRawText())}; expected [begin, end] with 0 <= begin <= end");
         }
 
         int elementSize = dtype == Int64 ? sizeof(long) : sizeof(float);
@@ -261,7 +286,7 @@ internal static class SafeTensorsFormat
         {
             throw Corrupt(
                 fileName,
-                $"tensor '{name}' spans {end - begin} bytes but its shape [{string.Join(", ", shape)}] needs {elementCount * elementSize}");
+                $"tensor {Quote(name)} spans {end - begin} bytes but its shape [{string.Join(", ", shape)}] needs {elementCount * elementSize}");
         }
 
         return new SafeTensorsEntry(name, dtype, shape, begin, end);
@@ -271,7 +296,7 @@ internal static class SafeTensorsFormat
     {
         if (!element.TryGetProperty(key, out var array) || array.ValueKind != JsonValueKind.Array)
         {
-            throw Corrupt(fileName, $"tensor '{name}' has no '{key}' array");
+            throw Corrupt(fileName, $"tensor {Quote(name)} has no '{key}' array");
         }
 
         return [.. array.EnumerateArray()];
@@ -287,12 +312,12 @@ internal static class SafeTensorsFormat
             if (entry.Begin != expectedBegin)
             {
                 string problem = entry.Begin < expectedBegin ? "overlaps the tensor before it" : "leaves a gap after the tensor before it";
-                throw Corrupt(fileName, $"tensor '{entry.Name}' starts at data byte {entry.Begin} and {problem} (which ends at {expectedBegin})");
+                throw Corrupt(fileName, $"tensor {Quote(entry.Name)} starts at data byte {entry.Begin} and {problem} (which ends at {expectedBegin})");
             }
 
             if (entry.End > dataLength)
             {
-                throw Corrupt(fileName, $"tensor '{entry.Name}' ends at data byte {entry.End} but the data section has only {dataLength} bytes (truncated file?)");
+                throw Corrupt(fileName, $"tensor {Quote(entry.Name)} ends at data byte {entry.End} but the data section has only {dataLength} bytes (truncated file?)");
             }
 
             expectedBegin = entry.End;
@@ -302,6 +327,31 @@ internal static class SafeTensorsFormat
         {
             throw Corrupt(fileName, $"its data section has {dataLength} bytes but the tensors account for {expectedBegin}");
         }
+    }
+
+    /// <summary>
+    /// Refuses a header listing more than <see cref="MaxTensorCount"/> entries before it is parsed into objects (a
+    /// document of millions of tiny entries costs gigabytes); a forward-only pass allocates nothing.
+    /// </summary>
+    private static void CountTopLevelEntries(byte[] headerBytes, string fileName)
+    {
+        var reader = new Utf8JsonReader(headerBytes);
+        int count = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && ++count > MaxTensorCount + 1)
+            {
+                // The +1 leaves room for the metadata entry.
+                throw Corrupt(fileName, $"its header lists more than {MaxTensorCount:N0} tensors, the most accepted");
+            }
+        }
+    }
+
+    /// <summary>Text from the file, quoted for a message: cut short, control characters replaced.</summary>
+    private static string Quote(string text)
+    {
+        string shown = text.Length <= MaxQuotedLength ? text : text[..MaxQuotedLength] + $"… ({text.Length:N0} characters)";
+        return "'" + string.Concat(shown.Select(character => char.IsControl(character) ? '?' : character)) + "'";
     }
 
     private static InvalidDataException Corrupt(string fileName, string problem) =>

@@ -3,17 +3,17 @@ using System.Globalization;
 
 namespace ConvNet.Core.Data;
 
-/// <summary>The dimensions and unsigned-byte data of one IDX file.</summary>
-/// <param name="Dimensions">The sizes announced by the header, outermost (item count) first.</param>
-/// <param name="Data">The items' bytes, row-major, exactly as many as the dimensions announce.</param>
-internal sealed record IdxContent(int[] Dimensions, byte[] Data);
-
 /// <summary>
 /// Reads IDX files (the format of MNIST): a big-endian magic number (two zero bytes, a type code, the number of
 /// dimensions), one big-endian int32 per dimension, then the data. Only unsigned-byte data is supported.
-/// Every inconsistency becomes an <see cref="InvalidDataException"/> naming the file and what was expected; the
-/// announced size is checked against what the file holds before anything that large is allocated.
+/// Every inconsistency becomes an <see cref="InvalidDataException"/> naming the file and what was expected.
 /// </summary>
+/// <remarks>
+/// Nothing the header announces is allocated before the file is known to hold it: a raw file's length is compared
+/// with the header; a gzip-compressed file is decompressed once only to count its bytes (no buffer grows with
+/// them) and a second time into the caller's array. The data goes straight into that array, converted on the way
+/// (no byte copy beside the floats), and never exceeds <see cref="IdxReader.MaxDataBytes"/>.
+/// </remarks>
 internal static class IdxFile
 {
     /// <summary>Magic number of unsigned-byte images: type 0x08, three dimensions (count, rows, columns).</summary>
@@ -22,20 +22,51 @@ internal static class IdxFile
     /// <summary>Magic number of unsigned-byte labels: type 0x08, one dimension (count).</summary>
     internal const int LabelsMagic = 0x00000801;
 
-    // Compressed files announce their length only through the header, so their data buffer grows as bytes
-    // actually arrive instead of trusting the header with one large allocation.
-    private const int InitialCompressedBufferSize = 1 << 20;
+    private const int ChunkSize = 1 << 16;
 
-    /// <summary>Reads the IDX file at <paramref name="path"/>, raw or gzip-compressed.</summary>
+    /// <summary>Reads the IDX file at <paramref name="path"/>, raw or gzip-compressed, converting each data byte.</summary>
     /// <param name="path">The file.</param>
     /// <param name="expectedMagic"><see cref="ImagesMagic"/> or <see cref="LabelsMagic"/>.</param>
-    /// <exception cref="InvalidDataException">The file is not a complete, consistent IDX file of that kind.</exception>
-    internal static IdxContent Read(string path, int expectedMagic)
+    /// <param name="convert">Turns a run of data bytes into the values at the same positions of the result.</param>
+    /// <returns>The dimensions the header announces, outermost (item count) first, and one value per data byte.</returns>
+    /// <exception cref="InvalidDataException">The file is not a complete, consistent IDX file of that kind, or is too large.</exception>
+    internal static (int[] Dimensions, T[] Data) Read<T>(string path, int expectedMagic, Action<ReadOnlySpan<byte>, Span<T>> convert)
     {
-        using var stream = GzipAwareFile.OpenRead(path, out long? storedLength);
+        int[] dimensions;
+        long dataLength;
+        using (var stream = GzipAwareFile.OpenRead(path, out long? storedLength))
+        {
+            (dimensions, dataLength) = ReadHeader(stream, path, expectedMagic);
+            long available = storedLength is long fileLength ? fileLength - HeaderLength(expectedMagic) : CountRemaining(stream, path, dataLength);
+            if (available < dataLength)
+            {
+                throw Invalid(path, $"the header announces {FormatDimensions(dimensions)} = {dataLength:N0} data bytes but the file holds only {available:N0} after the header (truncated file?).");
+            }
+
+            if (available > dataLength)
+            {
+                string following = storedLength is null ? "more" : available.ToString("N0", CultureInfo.InvariantCulture);
+                throw Invalid(path, $"the header announces {FormatDimensions(dimensions)} = {dataLength:N0} data bytes but {following} follow the header.");
+            }
+
+            if (storedLength is not null)
+            {
+                return (dimensions, ReadData(stream, path, dataLength, convert));
+            }
+        }
+
+        // The compressed file was counted, not kept: decompress it again, this time into the result.
+        using var again = GzipAwareFile.OpenRead(path, out _);
+        ReadHeader(again, path, expectedMagic);
+        return (dimensions, ReadData(again, path, dataLength, convert));
+    }
+
+    private static int HeaderLength(int magic) => 4 * (1 + (magic & 0xFF));
+
+    private static (int[] Dimensions, long DataLength) ReadHeader(Stream stream, string path, int expectedMagic)
+    {
         int dimensionCount = expectedMagic & 0xFF;
-        int headerLength = 4 * (1 + dimensionCount);
-        var header = new byte[headerLength];
+        var header = new byte[HeaderLength(expectedMagic)];
         int headerRead = ReadUpTo(stream, header, path);
         if (headerRead < 4)
         {
@@ -48,9 +79,9 @@ internal static class IdxFile
             throw Invalid(path, $"expected magic number {FormatMagic(expectedMagic)} ({Describe(expectedMagic)}) but found {FormatMagic(magic)}.");
         }
 
-        if (headerRead < headerLength)
+        if (headerRead < header.Length)
         {
-            throw Invalid(path, $"the header is cut short: {headerRead} of {headerLength} bytes ({dimensionCount} dimension sizes after the magic number).");
+            throw Invalid(path, $"the header is cut short: {headerRead} of {header.Length} bytes ({dimensionCount} dimension sizes after the magic number).");
         }
 
         var dimensions = new int[dimensionCount];
@@ -65,63 +96,45 @@ internal static class IdxFile
 
             // Each factor is below 2^31 and the running product is capped below, so this cannot overflow.
             dataLength *= dimensions[axis];
-            if (dataLength > Array.MaxLength)
+            if (dataLength > IdxReader.MaxDataBytes)
             {
-                throw Invalid(path, $"the header announces dimensions {FormatDimensions(header, dimensionCount)}, more than the {Array.MaxLength:N0} bytes one array can hold.");
+                throw Invalid(path, $"the header announces dimensions {FormatDimensions(header, dimensionCount)}, more than the {IdxReader.MaxDataBytes:N0} data bytes this reader accepts.");
             }
         }
 
-        byte[] data = storedLength is long fileLength
-            ? ReadStored(stream, path, dimensions, dataLength, fileLength - headerLength)
-            : ReadCompressed(stream, path, dimensions, dataLength);
-        return new IdxContent(dimensions, data);
+        return (dimensions, dataLength);
     }
 
-    private static byte[] ReadStored(Stream stream, string path, int[] dimensions, long dataLength, long availableLength)
+    /// <summary>Counts the bytes left in the stream, stopping one past <paramref name="expected"/>.</summary>
+    private static long CountRemaining(Stream stream, string path, long expected)
     {
-        if (availableLength < dataLength)
+        var chunk = new byte[ChunkSize];
+        long count = 0;
+        int read;
+        while (count <= expected && (read = ReadUpTo(stream, chunk.AsSpan(0, (int)Math.Min(chunk.Length, expected + 1 - count)), path)) > 0)
         {
-            throw Invalid(path, $"the header announces {FormatDimensions(dimensions)} = {dataLength:N0} data bytes but the file holds only {availableLength:N0} after the header (truncated file?).");
+            count += read;
         }
 
-        if (availableLength > dataLength)
-        {
-            throw Invalid(path, $"the header announces {FormatDimensions(dimensions)} = {dataLength:N0} data bytes but {availableLength:N0} follow the header.");
-        }
-
-        var data = new byte[dataLength];
-        int read = ReadUpTo(stream, data, path);
-        if (read < data.Length)
-        {
-            throw Invalid(path, $"the data ends after {read:N0} of the {dataLength:N0} bytes the header announces.");
-        }
-
-        return data;
+        return count;
     }
 
-    private static byte[] ReadCompressed(Stream stream, string path, int[] dimensions, long dataLength)
+    private static T[] ReadData<T>(Stream stream, string path, long dataLength, Action<ReadOnlySpan<byte>, Span<T>> convert)
     {
-        var data = new byte[Math.Min(dataLength, InitialCompressedBufferSize)];
+        var data = new T[dataLength];
+        var chunk = new byte[ChunkSize];
         int filled = 0;
-        while (filled < dataLength)
+        while (filled < data.Length)
         {
-            if (filled == data.Length)
+            int read = ReadUpTo(stream, chunk.AsSpan(0, Math.Min(chunk.Length, data.Length - filled)), path);
+            if (read == 0)
             {
-                Array.Resize(ref data, (int)Math.Min(dataLength, 2L * data.Length));
+                // Only if the file changed between the check and this read.
+                throw Invalid(path, $"the data ends after {filled:N0} of the {dataLength:N0} bytes the header announces.");
             }
 
-            int read = ReadUpTo(stream, data.AsSpan(filled), path);
+            convert(chunk.AsSpan(0, read), data.AsSpan(filled, read));
             filled += read;
-            if (filled < data.Length)
-            {
-                throw Invalid(path, $"the decompressed data ends after {filled:N0} of the {dataLength:N0} bytes the header announces ({FormatDimensions(dimensions)}): truncated file?");
-            }
-        }
-
-        Span<byte> probe = stackalloc byte[1];
-        if (ReadUpTo(stream, probe, path) != 0)
-        {
-            throw Invalid(path, $"more data follows the {dataLength:N0} bytes the header announces ({FormatDimensions(dimensions)}).");
         }
 
         return data;

@@ -113,8 +113,40 @@ public sealed class IdxReaderTests : IDisposable
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
 
         FluentActions.Invoking(() => IdxReader.ReadImages(path)).Should().Throw<InvalidDataException>()
-            .WithMessage($"*{path}*ends after 10 of the 784,000,000 bytes*");
+            .WithMessage($"*{path}*784,000,000 data bytes*only 10*");
         (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore).Should().BeLessThan(10_000_000);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_header_announcing_more_than_the_cap_is_refused_before_reading_the_data(bool compressed)
+    {
+        // 2,550,000 x 28 x 28 = 2.0 GB: below what an array can hold, above what this reader accepts.
+        byte[] file = IdxTestFiles.Images(2_550_000, 28, 28, new byte[1000]);
+        string path = _folder.Write("over-the-cap", compressed ? IdxTestFiles.Gzip(file) : file);
+
+        FluentActions.Invoking(() => IdxReader.ReadImages(path)).Should().Throw<InvalidDataException>()
+            .WithMessage($"*{path}*2550000 x 28 x 28*more than the {IdxReader.MaxDataBytes:N0} data bytes this reader accepts*");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Reading_allocates_the_result_and_no_copy_of_the_data(bool compressed)
+    {
+        const int count = 4000;
+        byte[] pixels = IdxTestFiles.PatternPixels(count * 28 * 28);
+        byte[] file = IdxTestFiles.Images(count, 28, 28, pixels);
+        string path = _folder.Write("images", compressed ? IdxTestFiles.Gzip(file) : file);
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+
+        var images = IdxReader.ReadImages(path);
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        images.Shape.BatchSize.Should().Be(count);
+        // The floats themselves are 4 bytes per pixel; a byte copy beside them would add 1 more (and a growing buffer 2).
+        allocated.Should().BeLessThan((4L * pixels.Length) + 1_000_000);
     }
 
     [Fact]

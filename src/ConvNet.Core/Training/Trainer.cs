@@ -70,8 +70,8 @@ public sealed class Trainer
     /// <param name="cancellationToken">Checked before every step.</param>
     /// <returns>The per-epoch results and per-step losses.</returns>
     /// <exception cref="ArgumentException">
-    /// The data does not fit the network (item shape or a label out of range), or there are fewer training items
-    /// than one mini-batch.
+    /// The data does not fit the network (item shape or a label out of range), there are fewer training items
+    /// than one mini-batch, or the epochs ask for more than <see cref="int.MaxValue"/> steps.
     /// </exception>
     /// <exception cref="TrainingDivergedException">A mini-batch loss was NaN or infinite.</exception>
     /// <exception cref="OperationCanceledException">Cancellation was requested; the network keeps its latest parameters.</exception>
@@ -107,8 +107,16 @@ public sealed class Trainer
         }
 
         int batchesPerEpoch = order.Length / batchSize;
-        int totalIterations = Options.Iterations ?? checked(Options.Epochs * batchesPerEpoch);
-        int totalEpochs = (totalIterations + batchesPerEpoch - 1) / batchesPerEpoch;
+        long requestedIterations = Options.Iterations ?? (long)Options.Epochs * batchesPerEpoch;
+        if (requestedIterations > int.MaxValue)
+        {
+            throw new ArgumentException(
+                $"{Options.Epochs:N0} epochs of {batchesPerEpoch:N0} mini-batches are {requestedIterations:N0} steps, more than the {int.MaxValue:N0} a run can count; "
+                + "ask for fewer epochs.", nameof(training));
+        }
+
+        int totalIterations = (int)requestedIterations;
+        int totalEpochs = (int)((totalIterations + (long)batchesPerEpoch - 1) / batchesPerEpoch);
         var trainEvaluation = SubsetOrNull(training, order, Options.TrainEvaluationSize);
         var testEvaluation = test is null ? null : SubsetOrNull(test, [.. Enumerable.Range(0, test.Count)], Options.TestEvaluationSize);
         var best = validation is not null && Options.RestoreBestParameters
@@ -118,8 +126,9 @@ public sealed class Trainer
         var batchInputs = new FloatTensor(training.Inputs.Shape.WithBatchSize(batchSize));
         var augmentedInputs = Options.Augmentation is null ? null : new FloatTensor(batchInputs.Shape);
         var batchLabels = new int[batchSize];
-        var epochs = new List<EpochResult>(totalEpochs);
-        var batchLosses = new List<float>(totalIterations);
+        // The lists grow as the run goes: a run may be cancelled long before its last step (2^31 steps would be 8 GB of losses).
+        var epochs = new List<EpochResult>(Math.Min(totalEpochs, 1024));
+        var batchLosses = new List<float>(Math.Min(totalIterations, 1 << 20));
         float baseLearningRate = Optimizer.LearningRate;
         double bestLoss = double.PositiveInfinity;
         int? bestEpoch = null;

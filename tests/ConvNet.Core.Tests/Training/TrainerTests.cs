@@ -148,6 +148,28 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Epochs_asking_for_more_steps_than_a_run_can_count_are_refused_with_a_clear_message()
+    {
+        // 3 mini-batches per epoch: 1,000,000,000 epochs are 3e9 steps.
+        FluentActions.Invoking(() => NewTrainer(Recording(), new TrainerOptions { Epochs = 1_000_000_000, BatchSize = 4 })
+                .Train(SyntheticData.Blobs(12, seed: 1)))
+            .Should().Throw<ArgumentException>().WithMessage("1,000,000,000 epochs of 3 mini-batches are 3,000,000,000 steps*fewer epochs*");
+    }
+
+    [Fact]
+    public void The_largest_iteration_count_starts_without_reserving_memory_for_every_step()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var network = Recording();
+        var progress = new ListProgress { OnReport = report => { if (report.Iteration == 2) { cancellation.Cancel(); } } };
+
+        FluentActions.Invoking(() => NewTrainer(network, new TrainerOptions { Iterations = int.MaxValue, BatchSize = 4 })
+                .Train(SyntheticData.Blobs(12, seed: 1), progress: progress, cancellationToken: cancellation.Token))
+            .Should().Throw<OperationCanceledException>();
+        network.TrainingBatches.Should().HaveCount(2);
+    }
+
+    [Fact]
     public void A_non_finite_loss_stops_training_naming_epoch_batch_and_parameter()
     {
         var network = Recording();

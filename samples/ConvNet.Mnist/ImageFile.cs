@@ -1,32 +1,61 @@
+using ConvNet.Core.Serialization;
+using ConvNet.Datasets;
 using SkiaSharp;
 
 namespace ConvNet.Mnist;
 
 /// <summary>Reads PNG, JPEG and the other formats SkiaSharp decodes as grayscale brightness.</summary>
+/// <remarks>
+/// Pictures may come from strangers: the file's size and the pixel count its header declares are checked before
+/// anything is decoded (a 138-byte PNG can declare 20000×20000 pixels), and a picture that does not decode
+/// completely (a truncated or damaged file) is refused rather than shown with its missing part filled in.
+/// </remarks>
 internal static class ImageFile
 {
+    /// <summary>The largest picture file accepted, in bytes.</summary>
+    public const long MaxFileBytes = 64L << 20;
+
     /// <summary>The picture's brightness in [0, 1] (0 black), transparent areas shown on white paper.</summary>
-    /// <exception cref="InvalidDataException">The file is not an image SkiaSharp can decode.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file is not an image SkiaSharp can decode, is truncated or damaged, is not a regular file, or is larger
+    /// than <see cref="MaxFileBytes"/> or <see cref="MnistImagePreprocessor.MaxPixels"/> pixels.
+    /// </exception>
     public static (float[] Luminance, int Width, int Height) ReadGrayscale(string path)
     {
-        using SKBitmap? bitmap = SKBitmap.Decode(path);
-        if (bitmap is null)
+        using FileStream file = InputFile.OpenRead(path, MaxFileBytes);
+        using SKCodec? codec = SKCodec.Create(file, out SKCodecResult opened);
+        if (codec is null)
         {
-            throw new InvalidDataException($"Cannot read '{path}' as an image (PNG, JPEG, GIF, BMP or WebP expected).");
+            throw new InvalidDataException($"Cannot read '{path}' as an image (PNG, JPEG, GIF, BMP or WebP expected; the decoder says {opened}).");
         }
 
-        var luminance = new float[bitmap.Width * bitmap.Height];
-        for (int y = 0; y < bitmap.Height; y++)
+        int width = codec.Info.Width;
+        int height = codec.Info.Height;
+        if (width <= 0 || height <= 0 || (long)width * height > MnistImagePreprocessor.MaxPixels || Math.Max(width, height) > MnistImagePreprocessor.MaxSide)
         {
-            for (int x = 0; x < bitmap.Width; x++)
-            {
-                SKColor color = bitmap.GetPixel(x, y);
-                float brightness = ((0.299f * color.Red) + (0.587f * color.Green) + (0.114f * color.Blue)) / 255f;
-                float opacity = color.Alpha / 255f;
-                luminance[(y * bitmap.Width) + x] = Math.Clamp((opacity * brightness) + (1f - opacity), 0f, 1f);
-            }
+            throw new InvalidDataException(
+                $"'{path}' declares {width}×{height} pixels; pictures of at most {MnistImagePreprocessor.MaxPixels:N0} pixels and {MnistImagePreprocessor.MaxSide:N0} on a side are read.");
         }
 
-        return (luminance, bitmap.Width, bitmap.Height);
+        // Unpremultiplied RGBA, 4 bytes per pixel: the colour of a half-transparent pixel stays as drawn.
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        SKCodecResult decoded = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
+        if (decoded != SKCodecResult.Success)
+        {
+            // IncompleteInput: a truncated file, whose missing rows the decoder would leave as blank (or as ink).
+            throw new InvalidDataException($"'{path}' is truncated or damaged: the {width}×{height} picture does not decode completely ({decoded}).");
+        }
+
+        ReadOnlySpan<byte> rgba = bitmap.GetPixelSpan();
+        var luminance = new float[width * height];
+        for (int i = 0; i < luminance.Length; i++)
+        {
+            ReadOnlySpan<byte> pixel = rgba.Slice(4 * i, 4);
+            float brightness = ((0.299f * pixel[0]) + (0.587f * pixel[1]) + (0.114f * pixel[2])) / 255f;
+            float opacity = pixel[3] / 255f;
+            luminance[i] = Math.Clamp((opacity * brightness) + (1f - opacity), 0f, 1f);
+        }
+
+        return (luminance, width, height);
     }
 }

@@ -20,6 +20,12 @@ public static class MnistImagePreprocessor
     /// <summary>The size of the box the digit's longer side is scaled to.</summary>
     public const int DigitSize = 20;
 
+    /// <summary>The most pixels a picture may have (50 megapixels, more than a phone camera takes).</summary>
+    public const long MaxPixels = 50_000_000;
+
+    /// <summary>The longest side a picture may have, in pixels.</summary>
+    public const int MaxSide = 32_768;
+
     // Normalized ink below this is treated as paper: it removes faint noise and anti-aliasing halos from the
     // bounding box, so that a speck or a grey background does not shrink the digit.
     private const float InkThreshold = 0.2f;
@@ -33,13 +39,20 @@ public static class MnistImagePreprocessor
     /// <param name="height">The picture's height in pixels.</param>
     /// <returns>A new tensor shaped [1, 1, 28, 28] with ink 1 and background 0.</returns>
     /// <exception cref="ArgumentException">
-    /// The sizes do not match the pixel count, a pixel is outside [0, 1], or the picture is blank (no stroke stands
-    /// out from the background).
+    /// The sizes do not match the pixel count, the picture is larger than <see cref="MaxPixels"/> or
+    /// <see cref="MaxSide"/>, a pixel is outside [0, 1], or the picture is blank (no stroke stands out from the background).
     /// </exception>
     public static FloatTensor ToMnist(ReadOnlySpan<float> luminance, int width, int height)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        if ((long)width * height > MaxPixels || Math.Max(width, height) > MaxSide)
+        {
+            // Checked before any working copy is made: the pipeline needs several arrays of this size.
+            throw new ArgumentException(
+                $"A {width}×{height} picture is too large: at most {MaxPixels:N0} pixels and {MaxSide:N0} on a side are accepted.", nameof(luminance));
+        }
+
         if (luminance.Length != (long)width * height)
         {
             throw new ArgumentException(

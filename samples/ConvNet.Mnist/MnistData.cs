@@ -18,6 +18,11 @@ internal static class MnistData
     /// <summary>Makes sure the four files are in <paramref name="folder"/> (null: the default cache folder) and returns the folder.</summary>
     public static Task<string> EnsureAsync(string? folder, CancellationToken cancellation)
     {
+        if (folder is not null && (string.IsNullOrWhiteSpace(folder) || File.Exists(folder)))
+        {
+            throw new UsageException($"Option --data names '{folder}', which is {(File.Exists(folder) ? "a file" : "empty")}; the MNIST folder is expected.");
+        }
+
         var fetcher = new MnistFetcher(new MnistFetcherOptions
         {
             CacheFolder = folder,

@@ -105,6 +105,11 @@ public sealed class MnistFetcher
     /// </exception>
     public async Task<string> EnsureAsync(IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
+        if (File.Exists(CacheFolder))
+        {
+            throw new IOException($"The MNIST folder '{CacheFolder}' is a file; a folder is expected.");
+        }
+
         Directory.CreateDirectory(CacheFolder);
         var missing = new List<ExpectedFile>();
         var differing = new List<string>();

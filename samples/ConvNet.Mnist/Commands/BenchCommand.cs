@@ -6,11 +6,11 @@ namespace ConvNet.Mnist.Commands;
 /// <summary><c>bench</c>: times SimpleConvNet training and inference and a large matrix product; prints a JSON line last.</summary>
 internal sealed class BenchCommand : Command
 {
-    private readonly Option<int?> _steps = SampleOptions.WholeNumber("--steps", "N", "timed training steps (default 50)", minimum: 1, alias: "-n");
+    private readonly Option<int?> _steps = SampleOptions.WholeNumber("--steps", "N", "timed training steps (default 50)", minimum: 1, maximum: 100_000, alias: "-n");
     private readonly Option<int?> _warmup = SampleOptions.WholeNumber(
-        "--warmup", "N", "untimed training steps first, until the JIT has optimized the hot code (default 100)", minimum: 0, alias: "-w");
+        "--warmup", "N", "untimed training steps first, until the JIT has optimized the hot code (default 100)", minimum: 0, maximum: 100_000, alias: "-w");
     private readonly Option<int?> _batchSize = SampleOptions.WholeNumber(
-        "--batch-size", "N", "images per training step and inference batch (default 100)", minimum: 1, alias: "-b");
+        "--batch-size", "N", "images per training step and inference batch (default 100)", minimum: 1, maximum: RunFiles.MaxBatchSize, alias: "-b");
 
     public BenchCommand()
         : base("bench", "Measure training and inference speed on synthetic images (a few seconds); the last line is JSON.")

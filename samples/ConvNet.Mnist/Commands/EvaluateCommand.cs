@@ -34,8 +34,10 @@ internal sealed class EvaluateCommand : Command
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellation)
     {
         string modelPath = SampleOptions.ExistingFile(parse.GetValue(_model) ?? RunFiles.DefaultModelPath, _model.Name);
-        string gridPath = parse.GetValue(_output)
-            ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, RunFiles.MisclassifiedFileName);
+        string gridPath = OutputPaths.CheckPngFile(
+            parse.GetValue(_output) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, RunFiles.MisclassifiedFileName),
+            _output.Name,
+            (modelPath, _model.Name));
         Model model = Model.Load(modelPath);
         MnistDataset mnist = await MnistData.LoadAsync(parse.GetValue(_data), cancellation).ConfigureAwait(false);
         LabeledDataset test = MnistData.TakeFirst(mnist.Test, parse.GetValue(_testSize), _testSize.Name);

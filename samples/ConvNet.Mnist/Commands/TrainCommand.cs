@@ -24,11 +24,11 @@ internal sealed class TrainCommand : Command
     private readonly Option<string?> _model = SampleOptions.Choice(
         "--model", ModelCatalog.Names, "the network to train (default simple: the seed's SimpleConvNet)", alias: "-m");
     private readonly Option<int?> _epochs = SampleOptions.WholeNumber(
-        "--epochs", "N", "passes over the training images (default: the model's recipe, 10 for simple)", minimum: 1, alias: "-e");
+        "--epochs", "N", "passes over the training images (default: the model's recipe, 10 for simple)", minimum: 1, maximum: 10_000, alias: "-e");
     private readonly Option<int?> _iterations = SampleOptions.WholeNumber(
-        "--iterations", "N", "train for exactly N mini-batch steps instead of whole epochs", minimum: 1);
+        "--iterations", "N", "train for exactly N mini-batch steps instead of whole epochs", minimum: 1, maximum: 10_000_000);
     private readonly Option<int?> _batchSize = SampleOptions.WholeNumber(
-        "--batch-size", "N", "images per mini-batch (default 100)", minimum: 1, alias: "-b");
+        "--batch-size", "N", "images per mini-batch (default 100)", minimum: 1, maximum: RunFiles.MaxBatchSize, alias: "-b");
     private readonly Option<string?> _optimizer = SampleOptions.Choice("--optimizer", OptimizerChoice.Names, "the optimizer (default adam)");
     private readonly Option<float?> _learningRate = SampleOptions.PositiveNumber(
         "--lr", "RATE", "learning rate (default: the model's recipe, 0.001 for simple)");
@@ -75,7 +75,8 @@ internal sealed class TrainCommand : Command
             BatchSize = parse.GetValue(_batchSize) ?? recipe.Options.BatchSize,
             Schedule = schedule == "cosine" ? new CosineSchedule() : null,
         };
-        string outputFolder = parse.GetValue(_output) ?? RunFiles.DefaultFolder;
+        // Checked now, not after the training it would throw away.
+        string outputFolder = OutputPaths.PrepareFolder(parse.GetValue(_output) ?? RunFiles.DefaultFolder, _output.Name);
 
         MnistDataset mnist = await MnistData.LoadAsync(parse.GetValue(_data), cancellation).ConfigureAwait(false);
         LabeledDataset train = MnistData.TakeFirst(mnist.Train, parse.GetValue(_trainSize), _trainSize.Name);
@@ -86,7 +87,6 @@ internal sealed class TrainCommand : Command
             $"Training [bold]{modelName}[/] with {optimizer.GetType().Name} (lr {optimizer.LearningRate}, {schedule}), batch {options.BatchSize}, on {train.Count} images; testing on {test.Count}.");
         TrainingHistory history = TrainingProgressView.Run(trainer, train, test, cancellation);
 
-        Directory.CreateDirectory(outputFolder);
         string modelPath = Path.Combine(outputFolder, RunFiles.ModelFileName);
         string curvePath = Path.Combine(outputFolder, RunFiles.CurveFileName);
         TestScore score = TestScore.Of(recipe.Network, test);

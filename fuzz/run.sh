@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs AFL++ on one parser of untrusted files through SharpFuzz, for a fixed time (not part of CI).
+#   fuzz/run.sh TARGET [SECONDS]      TARGET: idx | safetensors | image; SECONDS defaults to 600
+# Needs Debian's afl++ (apt-get install -y afl++); installs the SharpFuzz instrumentation tool into fuzz/.tools.
+# Seeds come from fuzz/corpus/TARGET (python3 fuzz/make-corpus.py rewrites them); AFL++'s findings go to
+# fuzz/findings/TARGET, and the last lines printed are the executions, crashes and hangs it counted.
+set -euo pipefail
+cd "$(dirname "$0")"
+target=${1:?usage: fuzz/run.sh idx|safetensors|image [SECONDS]}
+seconds=${2:-600}
+command -v afl-fuzz > /dev/null || { echo "afl-fuzz not found: apt-get install -y afl++" >&2; exit 1; }
+
+tools=.tools
+[ -x "$tools/sharpfuzz" ] || dotnet tool install SharpFuzz.CommandLine --version 2.3.0 --tool-path "$tools"
+
+# A fresh publish each time: instrumenting rewrites the assemblies in place, and only once.
+publish=bin/$target
+rm -rf "$publish"
+dotnet publish ConvNet.Fuzz -c Release -o "$publish" --nologo -v quiet
+for assembly in ConvNet.Core ConvNet.Datasets ConvNet.Mnist; do
+  "$tools/sharpfuzz" "$publish/$assembly.dll"
+done
+
+# dotnet itself carries no AFL instrumentation (SharpFuzz reports coverage from inside the runtime), and the
+# machine's core-dump and CPU settings are not ours to change.
+export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1
+findings=findings/$target
+rm -rf "$findings"
+mkdir -p findings
+afl-fuzz -V "$seconds" -t 5000 -m none -i "corpus/$target" -o "$findings" -- dotnet "$publish/ConvNet.Fuzz.dll" "$target" \
+  > "findings/$target.log" 2>&1 || { tail -30 "findings/$target.log" >&2; exit 1; }
+
+stats=$findings/default/fuzzer_stats
+grep -E "^(run_time|execs_done|execs_per_sec|corpus_count|saved_crashes|saved_hangs|unique_crashes|unique_hangs) " "$stats"

@@ -26,17 +26,20 @@ public sealed class ImageFuzzTests : IDisposable
         string path = Path.Combine(_folder, name);
 
         Mutations.Of(valid).Sample(
-            file => ReaderOutcome.Check(
-                path,
-                file,
-                target =>
-                {
-                    (float[] luminance, int width, int height) = ImageFile.ReadGrayscale(target);
-                    MnistImagePreprocessor.ToMnist(luminance, width, height);
-                },
-                64_000_000,
-                typeof(InvalidDataException),
-                typeof(ArgumentException)),
+            file =>
+            {
+                ReaderOutcome.Check(
+                    path,
+                    file,
+                    target =>
+                    {
+                        (float[] luminance, int width, int height) = ImageFile.ReadGrayscale(target);
+                        MnistImagePreprocessor.ToMnist(luminance, width, height);
+                    },
+                    64_000_000,
+                    typeof(InvalidDataException),
+                    typeof(ArgumentException));
+            },
             iter: 600,
             threads: 1);
     }

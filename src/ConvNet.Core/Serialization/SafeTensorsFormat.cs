@@ -249,7 +249,7 @@ internal static class SafeTensorsFormat
             : null;
         if (dtype is not (Float32 or Int64))
         {
-            throw Corrupt(fileName, $"tensor {Quote(name)} has dtype {(dtype is null ? "(none)" : Quote(dtype))}; only {Float32} (and {Int64} counters) are supported");
+            throw Corrupt(fileName, $"tensor {Quote(name)} has dtype {(dtype is null ? "(none)" : Cut(dtype))}; only {Float32} (and {Int64} counters) are supported");
         }
 
         var shapeElements = RequireArray(element, "shape", name, fileName);
@@ -262,9 +262,10 @@ internal static class SafeTensorsFormat
         long elementCount = 1;
         for (int i = 0; i < shape.Length; i++)
         {
-            if (!shapeElements[i].TryGetInt32(out shape[i]) || shape[i] < 0)
+            // TryGetInt32 throws rather than answers for a string, null or array: check the kind first.
+            if (shapeElements[i].ValueKind != JsonValueKind.Number || !shapeElements[i].TryGetInt32(out shape[i]) || shape[i] < 0)
             {
-                throw Corrupt(fileName, $"tensor {Quote(name)} has dimension {i} = {Quote(shapeElements[i].GetRawText())}, not a non-negative 32-bit integer");
+                throw Corrupt(fileName, $"tensor {Quote(name)} has dimension {i} = {Cut(shapeElements[i].GetRawText())}, not a non-negative 32-bit integer");
             }
 
             if (shape[i] != 0 && elementCount > Array.MaxLength / shape[i])
@@ -276,9 +277,11 @@ internal static class SafeTensorsFormat
         }
 
         var offsets = RequireArray(element, "data_offsets", name, fileName);
-        if (offsets.Length != 2 || !offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end) || begin < 0 || end < begin)
+        long begin = 0, end = 0;
+        if (offsets.Length != 2 || offsets.Any(offset => offset.ValueKind != JsonValueKind.Number)
+            || !offsets[0].TryGetInt64(out begin) || !offsets[1].TryGetInt64(out end) || begin < 0 || end < begin)
         {
-            throw Corrupt(fileName, $"tensor {Quote(name)} has data_offsets {Quote(element.GetProperty("data_offsets").GetRawText())}; expected [begin, end] with 0 <= begin <= end");
+            throw Corrupt(fileName, $"tensor {Quote(name)} has data_offsets {Cut(element.GetProperty("data_offsets").GetRawText())}; expected [begin, end] with 0 <= begin <= end");
         }
 
         int elementSize = dtype == Int64 ? sizeof(long) : sizeof(float);
@@ -347,11 +350,14 @@ internal static class SafeTensorsFormat
         }
     }
 
-    /// <summary>Text from the file, quoted for a message: cut short, control characters replaced.</summary>
-    private static string Quote(string text)
+    /// <summary>A name from the file, quoted for a message: cut short, control characters replaced.</summary>
+    private static string Quote(string text) => "'" + Cut(text) + "'";
+
+    /// <summary>Text from the file, fit for a message: cut short, control characters replaced.</summary>
+    private static string Cut(string text)
     {
         string shown = text.Length <= MaxQuotedLength ? text : text[..MaxQuotedLength] + $"… ({text.Length:N0} characters)";
-        return "'" + string.Concat(shown.Select(character => char.IsControl(character) ? '?' : character)) + "'";
+        return string.Concat(shown.Select(character => char.IsControl(character) ? '?' : character));
     }
 
     private static InvalidDataException Corrupt(string fileName, string problem) =>

@@ -1,6 +1,9 @@
 using ConvNet.Core.Data;
+using ConvNet.Core.Layers;
+using ConvNet.Core.Models;
 using ConvNet.Core.Networks;
 using ConvNet.Core.Serialization;
+using ConvNet.Core.Tensors;
 using ConvNet.Core.Tests.Data;
 using ConvNet.Core.Tests.TestNetworks;
 using CsCheck;
@@ -35,7 +38,7 @@ public sealed class ReaderFuzzTests : IDisposable
 
         string path = Case("images-idx3-ubyte");
         Mutations.Of(valid).Sample(
-            file => ReaderOutcome.Check(path, file, target => IdxReader.ReadImages(target), 16_000_000, typeof(InvalidDataException)),
+            file => { ReaderOutcome.Check(path, file, target => IdxReader.ReadImages(target), 16_000_000, typeof(InvalidDataException)); },
             iter: cases,
             threads: 1);
     }
@@ -47,7 +50,7 @@ public sealed class ReaderFuzzTests : IDisposable
         string path = Case("labels-idx1-ubyte");
 
         Mutations.Of(valid).Sample(
-            file => ReaderOutcome.Check(path, file, target => IdxReader.ReadLabels(target), 4_000_000, typeof(InvalidDataException)),
+            file => { ReaderOutcome.Check(path, file, target => IdxReader.ReadLabels(target), 4_000_000, typeof(InvalidDataException)); },
             iter: 800,
             threads: 1);
     }
@@ -60,7 +63,7 @@ public sealed class ReaderFuzzTests : IDisposable
         byte[] valid = File.ReadAllBytes(path);
 
         Mutations.Of(valid).Sample(
-            file => ReaderOutcome.Check(path, file, target => Checkpoint.ReadTensors(target), 4_000_000, typeof(InvalidDataException)),
+            file => { ReaderOutcome.Check(path, file, target => Checkpoint.ReadTensors(target), 4_000_000, typeof(InvalidDataException)); },
             iter: 2000,
             threads: 1);
     }
@@ -97,7 +100,22 @@ public sealed class ReaderFuzzTests : IDisposable
     }
 
     [Fact]
-    public void Damaged_model_files_are_loaded_or_refused()
+    public void Damaged_self_describing_model_files_are_loaded_or_refused()
+    {
+        // A small network, so each damaged copy is quick to write and read.
+        string path = Case("model.safetensors");
+        new Model(new SequentialBuilder(new TensorShape(1, 8, 8)).Convolution(4, 3).Relu().MaxPool(2).Affine(10).Build(new SoftmaxWithLoss(), seed: 1), "fuzz")
+            .Save(path);
+        byte[] valid = File.ReadAllBytes(path);
+
+        Mutations.One.Where(mutation => mutation.NearStart || mutation.Kind == 8).Array[1, 3].Select(mutations => Mutations.Apply(valid, mutations)).Sample(
+            file => { ReaderOutcome.Check(path, file, target => Model.Load(target), 16_000_000, typeof(InvalidDataException)); },
+            iter: 600,
+            threads: 1);
+    }
+
+    [Fact]
+    public void Damaged_catalog_model_files_are_loaded_or_refused()
     {
         string path = Case("model.safetensors");
         Checkpoint.Save(ModelCatalog.Create(ModelCatalog.Simple, seed: 1), path, ModelCatalog.Metadata(ModelCatalog.Simple));
@@ -105,7 +123,7 @@ public sealed class ReaderFuzzTests : IDisposable
 
         // The header is where a model file's structure is; mutations near the start reach it.
         Mutations.One.Where(mutation => mutation.NearStart || mutation.Kind == 8).Array[1, 3].Select(mutations => Mutations.Apply(valid, mutations)).Sample(
-            file => ReaderOutcome.Check(path, file, target => ModelCatalog.Load(target), 64_000_000, typeof(InvalidDataException)),
+            file => { ReaderOutcome.Check(path, file, target => ModelCatalog.Load(target), 64_000_000, typeof(InvalidDataException)); },
             iter: 150,
             threads: 1);
     }

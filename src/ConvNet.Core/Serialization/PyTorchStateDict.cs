@@ -38,7 +38,7 @@ public static class PyTorchStateDict
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var modules = Modules(network);
-        Checkpoint.WriteFile(path, stream => Write(modules, stream));
+        AtomicFile.Write(path, stream => Write(modules, stream));
     }
 
     /// <summary>Writes the weights of <paramref name="network"/> to <paramref name="stream"/> (left open) as a PyTorch state_dict.</summary>

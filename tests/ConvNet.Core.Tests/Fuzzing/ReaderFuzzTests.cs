@@ -115,15 +115,15 @@ public sealed class ReaderFuzzTests : IDisposable
     }
 
     [Fact]
-    public void Damaged_catalog_model_files_are_loaded_or_refused()
+    public void Damaged_model_files_of_the_seed_network_are_loaded_or_refused()
     {
-        string path = Case("model.safetensors");
-        Checkpoint.Save(ModelCatalog.Create(ModelCatalog.Simple, seed: 1), path, ModelCatalog.Metadata(ModelCatalog.Simple));
+        string path = Case("simple.safetensors");
+        new Model(ModelCatalog.Create(ModelCatalog.Simple, seed: 1), ModelCatalog.Simple).Save(path);
         byte[] valid = File.ReadAllBytes(path);
 
         // The header is where a model file's structure is; mutations near the start reach it.
         Mutations.One.Where(mutation => mutation.NearStart || mutation.Kind == 8).Array[1, 3].Select(mutations => Mutations.Apply(valid, mutations)).Sample(
-            file => { ReaderOutcome.Check(path, file, target => ModelCatalog.Load(target), 64_000_000, typeof(InvalidDataException)); },
+            file => { ReaderOutcome.Check(path, file, target => Model.Load(target), 64_000_000, typeof(InvalidDataException)); },
             iter: 150,
             threads: 1);
     }

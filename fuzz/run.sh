@@ -23,7 +23,8 @@ done
 
 # dotnet itself carries no AFL instrumentation (SharpFuzz reports coverage from inside the runtime), and the
 # machine's core-dump and CPU settings are not ours to change.
-export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1
+# No CPU pinning: the machine is shared, and several targets may run at once.
+export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1
 findings=findings/$target
 rm -rf "$findings"
 mkdir -p findings

@@ -1,0 +1,391 @@
+using ConvNet.Core.Layers;
+using ConvNet.Core.Networks;
+using ConvNet.Core.Tensors;
+using ConvNet.Onnx.Protobuf;
+
+namespace ConvNet.Onnx;
+
+/// <summary>
+/// Turns the nodes of an <see cref="OnnxGraphChain"/> into ConvNet layers on a <see cref="SequentialBuilder"/> (which
+/// names them conv1, relu1, … and checks every shape) and remembers each layer's weights, to be copied in after Build.
+/// Every attribute that would make a node compute something a ConvNet layer does not is an error naming the node.
+/// </summary>
+internal sealed class OnnxLayerImporter
+{
+    /// <summary>The operators the importer reads, for error messages.</summary>
+    public const string SupportedOperators =
+        "Conv, MaxPool, AveragePool, GlobalAveragePool, Gemm, MatMul (+ Add), Relu, LeakyRelu, Sigmoid, Tanh, BatchNormalization, " +
+        "Dropout, Flatten, Reshape (to [batch, features]), Identity, Constant, and a last Softmax or LogSoftmax";
+
+    private readonly SequentialBuilder _builder;
+    private readonly List<LayerValues> _values = [];
+    private int _layerCount;
+
+    public OnnxLayerImporter(TensorShape itemShape) => _builder = new SequentialBuilder(itemShape);
+
+    /// <summary>Appends the layer that computes what <paramref name="node"/> computes (none for Identity; Add joins the MatMul before it).</summary>
+    public void Add(OnnxNode node)
+    {
+        switch (node.OpType)
+        {
+            case "Conv": AddConvolution(node); break;
+            case "MaxPool" or "AveragePool": AddPooling(node); break;
+            case "GlobalAveragePool": AddGlobalAveragePool(node); break;
+            case "Gemm": AddGemm(node); break;
+            case "MatMul": AddMatMul(node); break;
+            case "Add": AddBias(node); break;
+            case "Relu" or "Sigmoid" or "Tanh" or "Identity": AddActivation(node); break;
+            case "LeakyRelu": AddLeakyRelu(node); break;
+            case "BatchNormalization": AddBatchNormalization(node); break;
+            case "Dropout": AddDropout(node); break;
+            case "Flatten": AddFlatten(node); break;
+            case "Reshape": AddReshape(node); break;
+            default: throw node.Error($"the operator is not supported; ConvNet imports {SupportedOperators}");
+        }
+    }
+
+    /// <summary>Builds the network (with a softmax cross-entropy loss) and copies every imported weight into it.</summary>
+    /// <param name="seed">Seeds the dropout masks used in fine-tuning.</param>
+    public Sequential Build(int seed)
+    {
+        Sequential network = _builder.Build(new SoftmaxWithLoss(), seed);
+        foreach (LayerValues values in _values)
+        {
+            ILayer layer = network.Layers[values.LayerIndex];
+            for (int i = 0; i < values.Parameters.Length; i++)
+            {
+                values.Parameters[i].CopyTo(layer.Parameters[i].Value.Span);
+            }
+
+            for (int i = 0; i < values.State.Length; i++)
+            {
+                values.State[i].CopyTo(((IStatefulLayer)layer).State[i].Value.Span);
+            }
+        }
+
+        return network;
+    }
+
+    private TensorShape Shape => _builder.OutputShape;
+
+    private void AddConvolution(OnnxNode node)
+    {
+        node.RequireKnownAttributes("kernel_shape", "strides", "pads", "dilations", "group", "auto_pad");
+        int channels = RequireImages(node);
+        int[] weightShape = node.InputShape(1, "weight");
+        if (weightShape.Length != 4 || weightShape[1] != channels || weightShape[2] != weightShape[3])
+        {
+            throw node.Error($"the weight is [{string.Join(", ", weightShape)}]; expected [filters, {channels}, k, k] (square kernels, {channels} input channels)");
+        }
+
+        int filters = weightShape[0];
+        int kernel = weightShape[2];
+        RequireEqual(node, "kernel_shape", node.Ints("kernel_shape", [kernel, kernel]), [kernel, kernel], "the weight's kernel size");
+        RequireEqual(node, "group", [node.Int("group", 1)], [1], "grouped convolutions are not supported");
+        RequireAll(node, "dilations", node.Ints("dilations", [1, 1]), 2, 1, "ConvNet convolutions have dilation 1");
+        int stride = Uniform(node, "strides", node.Ints("strides", [1, 1]), 2, "ConvNet strides are the same on both axes");
+        int padding = Padding(node);
+        float[] weight = node.FloatInput(1, "weight", weightShape);
+        float[] bias = node.HasInput(2) ? node.FloatInput(2, "bias", filters) : new float[filters];
+        Append(node, () => _builder.Convolution(filters, kernel, stride, padding), [weight, bias]);
+    }
+
+    private void AddPooling(OnnxNode node)
+    {
+        bool max = node.OpType == "MaxPool";
+        node.RequireKnownAttributes(max
+            ? ["kernel_shape", "strides", "pads", "dilations", "ceil_mode", "auto_pad", "storage_order"]
+            : ["kernel_shape", "strides", "pads", "dilations", "ceil_mode", "auto_pad", "count_include_pad"]);
+        RequireImages(node);
+        if (!node.HasAttribute("kernel_shape"))
+        {
+            throw node.Error("attribute 'kernel_shape' is missing");
+        }
+
+        int size = Uniform(node, "kernel_shape", node.Ints("kernel_shape", []), 2, "ConvNet pools square windows");
+        int stride = Uniform(node, "strides", node.Ints("strides", [1, 1]), 2, "ConvNet strides are the same on both axes");
+        RequireAll(node, "dilations", node.Ints("dilations", [1, 1]), 2, 1, "ConvNet pooling has dilation 1");
+        RequireEqual(node, "ceil_mode", [node.Int("ceil_mode", 0)], [0], "ConvNet pooling rounds sizes down");
+        if (Padding(node) != 0)
+        {
+            throw node.Error("padded pooling is not supported; ConvNet pooling reads only real pixels");
+        }
+
+        // count_include_pad and storage_order change nothing without padding or an indices output.
+        Append(node, () => max ? _builder.MaxPool(size, stride) : _builder.AveragePool(size, stride), []);
+    }
+
+    private void AddGlobalAveragePool(OnnxNode node)
+    {
+        node.RequireKnownAttributes();
+        RequireImages(node);
+        if (Shape[2] != Shape[3])
+        {
+            throw node.Error($"its input {Shape} is not square; ConvNet pools square windows");
+        }
+
+        int size = Shape[2];
+        Append(node, () => _builder.AveragePool(size, size), []);
+    }
+
+    private void AddGemm(OnnxNode node)
+    {
+        node.RequireKnownAttributes("alpha", "beta", "transA", "transB");
+        RequireEqual(node, "transA", [node.Int("transA", 0)], [0], "the input must be the left operand as it stands");
+        bool transposed = node.Int("transB", 0) != 0;
+        int inputSize = RequireRows(node);
+        int[] weightShape = node.InputShape(1, "weight");
+        int outputSize = weightShape.Length == 2 ? weightShape[transposed ? 0 : 1] : 0;
+        int[] expectedWeightShape = transposed ? [outputSize, inputSize] : [inputSize, outputSize];
+        if (outputSize == 0 || !weightShape.AsSpan().SequenceEqual(expectedWeightShape))
+        {
+            throw node.Error($"the weight is [{string.Join(", ", weightShape)}]; expected {(transposed ? "[outputs, " + inputSize + "] (transB = 1)" : "[" + inputSize + ", outputs]")}");
+        }
+
+        // Gemm: Y = alpha · A·B′ + beta · C, with B′ = Bᵀ when transB = 1; Affine keeps W [in, out] = alpha · B′.
+        float alpha = node.Float("alpha", 1f);
+        float beta = node.Float("beta", 1f);
+        float[] stored = node.FloatInput(1, "weight", weightShape);
+        float[] weight = new float[stored.Length];
+        for (int row = 0; row < inputSize; row++)
+        {
+            for (int column = 0; column < outputSize; column++)
+            {
+                weight[(row * outputSize) + column] = alpha * stored[transposed ? (column * inputSize) + row : (row * outputSize) + column];
+            }
+        }
+
+        float[] bias = node.HasInput(2) ? BiasVector(node, 2, outputSize) : new float[outputSize];
+        for (int i = 0; i < bias.Length; i++)
+        {
+            bias[i] *= beta;
+        }
+
+        Append(node, () => _builder.Affine(outputSize), [weight, bias]);
+    }
+
+    private void AddMatMul(OnnxNode node)
+    {
+        node.RequireKnownAttributes();
+        int inputSize = RequireRows(node);
+        int[] weightShape = node.InputShape(1, "weight");
+        if (weightShape.Length != 2 || weightShape[0] != inputSize)
+        {
+            throw node.Error($"the weight is [{string.Join(", ", weightShape)}]; expected [{inputSize}, outputs]");
+        }
+
+        int outputSize = weightShape[1];
+        float[] weight = node.FloatInput(1, "weight", weightShape);
+        Append(node, () => _builder.Affine(outputSize), [weight, new float[outputSize]], biasPending: true);
+    }
+
+    private void AddBias(OnnxNode node)
+    {
+        // Only the second half of MatMul + Add, the way Linear layers on rows are sometimes exported.
+        node.RequireKnownAttributes();
+        LayerValues? last = _values.Count > 0 ? _values[^1] : null;
+        if (last is null || !last.BiasPending || last.LayerIndex != _layerCount - 1)
+        {
+            throw node.Error("Add is supported only as the bias right after a MatMul");
+        }
+
+        int constantInput = node.HasInput(1) && node.Proto.Input[0] == last.Output ? 1 : 0;
+        float[] bias = BiasVector(node, constantInput, last.Parameters[1].Length);
+        bias.CopyTo(last.Parameters[1], 0);
+        last.BiasPending = false;
+        last.Output = node.Output;
+    }
+
+    private void AddActivation(OnnxNode node)
+    {
+        node.RequireKnownAttributes();
+        switch (node.OpType)
+        {
+            case "Relu": Append(node, () => _builder.Relu(), []); break;
+            case "Sigmoid": Append(node, () => _builder.Sigmoid(), []); break;
+            case "Tanh": Append(node, () => _builder.Tanh(), []); break;
+            default: break;   // Identity: no layer.
+        }
+    }
+
+    private void AddLeakyRelu(OnnxNode node)
+    {
+        node.RequireKnownAttributes("alpha");
+        float slope = node.Float("alpha", 0.01f);
+        if (!(slope >= 0f && slope < 1f))
+        {
+            throw node.Error($"alpha {slope} is not supported; ConvNet's LeakyRelu takes a slope in [0, 1)");
+        }
+
+        Append(node, () => _builder.LeakyRelu(slope), []);
+    }
+
+    private void AddBatchNormalization(OnnxNode node)
+    {
+        node.RequireKnownAttributes("epsilon", "momentum", "training_mode", "spatial", "is_test");
+        RequireEqual(node, "training_mode", [node.Int("training_mode", 0)], [0], "only the inference form can be imported");
+        RequireEqual(node, "spatial", [node.Int("spatial", 1)], [1], "only per-channel statistics are supported");
+        if (Shape.Rank is not (2 or 4))
+        {
+            throw node.Error($"its input {Shape} is neither [batch, features] nor [batch, channels, height, width]");
+        }
+
+        int features = Shape[1];
+        float epsilon = node.Float("epsilon", 1e-5f);
+        float momentum = node.Float("momentum", 0.9f);
+        if (!(epsilon > 0f) || !(momentum >= 0f && momentum < 1f))
+        {
+            throw node.Error($"epsilon {epsilon} must be positive and momentum {momentum} in [0, 1)");
+        }
+
+        float[] scale = node.FloatInput(1, "scale", features);
+        float[] shift = node.FloatInput(2, "bias", features);
+        float[] mean = node.FloatInput(3, "running mean", features);
+        float[] variance = node.FloatInput(4, "running variance", features);
+        Append(node, () => _builder.BatchNormalization(momentum, epsilon), [scale, shift], [mean, variance]);
+    }
+
+    private void AddDropout(OnnxNode node)
+    {
+        // Opset 12 moved the ratio from an attribute to an input; both are read. The seed only affects training masks.
+        node.RequireKnownAttributes("ratio", "seed", "is_test");
+        float rate = node.Float("ratio", 0.5f);
+        if (node.HasInput(1))
+        {
+            TensorProto ratio = node.ConstantInput(1, "ratio");
+            float[] values = OnnxTensorData.Floats(ratio, node.Error);
+            rate = values.Length == 1 ? values[0] : throw node.Error($"the ratio '{ratio.Name}' holds {values.Length} values; expected one");
+        }
+
+        if (node.HasInput(2) && !OnnxTensorData.AllFalse(node.ConstantInput(2, "training mode"), node.Error))
+        {
+            throw node.Error("its training mode is on; only the inference form can be imported");
+        }
+
+        if (!(rate >= 0f && rate < 1f))
+        {
+            throw node.Error($"ratio {rate} is not in [0, 1)");
+        }
+
+        Append(node, () => _builder.Dropout(rate), []);
+    }
+
+    private void AddFlatten(OnnxNode node)
+    {
+        node.RequireKnownAttributes("axis");
+        long axis = node.Int("axis", 1);
+        RequireEqual(node, "axis", [axis < 0 ? axis + Shape.Rank : axis], [1], "ConvNet flattens everything but the batch axis");
+        Append(node, () => _builder.Flatten(), []);
+    }
+
+    private void AddReshape(OnnxNode node)
+    {
+        node.RequireKnownAttributes("allowzero");
+        RequireEqual(node, "allowzero", [node.Int("allowzero", 0)], [0], "a zero in the shape must mean 'copy this axis'");
+        TensorProto target = node.ConstantInput(1, "shape");
+        long[] shape = OnnxTensorData.Int64s(target, node.Error);
+
+        // [0 or -1 or the batch size, item size or -1] keeps the batch axis and flattens the rest, like Flatten.
+        long itemSize = Shape.ItemSize;
+        bool flattens = shape.Length == 2
+            && ((shape[0] == 0 && (shape[1] == -1 || shape[1] == itemSize)) || (shape[0] == -1 && shape[1] == itemSize));
+        if (!flattens)
+        {
+            throw node.Error($"Reshape to [{string.Join(", ", shape)}] is supported only as a flatten to [batch, {itemSize}]");
+        }
+
+        Append(node, () => _builder.Flatten(), []);
+    }
+
+    private static float[] BiasVector(OnnxNode node, int index, int size)
+    {
+        int[] shape = node.InputShape(index, "bias");
+        bool fits = shape.Length switch
+        {
+            1 => shape[0] == size,
+            2 => shape[0] == 1 && shape[1] == size,
+            _ => false,
+        };
+        return fits
+            ? node.FloatInput(index, "bias", shape)
+            : throw node.Error($"the bias is [{string.Join(", ", shape)}]; expected [{size}] or [1, {size}]");
+    }
+
+    private static int Padding(OnnxNode node)
+    {
+        string autoPad = node.String("auto_pad", "NOTSET");
+        if (autoPad is not ("NOTSET" or "VALID"))
+        {
+            throw node.Error($"auto_pad {autoPad} is not supported; give explicit equal pads");
+        }
+
+        long[] pads = node.Ints("pads", [0, 0, 0, 0]);
+        if (autoPad == "VALID" && node.HasAttribute("pads"))
+        {
+            throw node.Error("auto_pad VALID and explicit pads together are ambiguous");
+        }
+
+        return Uniform(node, "pads", pads, 4, "asymmetric or unequal padding is not supported; ConvNet pads every side equally");
+    }
+
+    private int RequireImages(OnnxNode node) =>
+        Shape.Rank == 4 ? Shape[1] : throw node.Error($"its input {Shape} is not a batch of images [batch, channels, height, width]");
+
+    private int RequireRows(OnnxNode node) =>
+        Shape.Rank == 2 ? Shape[1] : throw node.Error($"its input {Shape} is not a batch of rows [batch, features]; flatten it first");
+
+    private void Append(OnnxNode node, Func<SequentialBuilder> addLayer, float[][] parameters, float[][]? state = null, bool biasPending = false)
+    {
+        try
+        {
+            addLayer();
+        }
+        catch (ArgumentException exception)
+        {
+            throw node.Error(exception.Message.TrimEnd('.'));
+        }
+
+        if (parameters.Length > 0 || state is not null)
+        {
+            _values.Add(new LayerValues(_layerCount, parameters, state ?? []) { BiasPending = biasPending, Output = node.Output });
+        }
+
+        _layerCount++;
+    }
+
+    private static int Uniform(OnnxNode node, string attribute, long[] values, int count, string reason)
+    {
+        if (values.Length != count || values.Any(value => value != values[0]) || values[0] is < 0 or > int.MaxValue)
+        {
+            throw node.Error($"{attribute} [{string.Join(", ", values)}] is not supported; {reason}");
+        }
+
+        return (int)values[0];
+    }
+
+    private static void RequireAll(OnnxNode node, string attribute, long[] values, int count, long expected, string reason)
+    {
+        if (values.Length != count || values.Any(value => value != expected))
+        {
+            throw node.Error($"{attribute} [{string.Join(", ", values)}] is not supported; {reason}");
+        }
+    }
+
+    private static void RequireEqual(OnnxNode node, string attribute, long[] values, long[] expected, string reason)
+    {
+        if (!values.AsSpan().SequenceEqual(expected))
+        {
+            throw node.Error($"{attribute} [{string.Join(", ", values)}] is not supported; {reason}");
+        }
+    }
+
+    /// <summary>The imported values of one layer, in the order of its <see cref="ILayer.Parameters"/> and <see cref="IStatefulLayer.State"/>.</summary>
+    private sealed record LayerValues(int LayerIndex, float[][] Parameters, float[][] State)
+    {
+        /// <summary>True for a MatMul's Affine until an Add supplies its bias.</summary>
+        public bool BiasPending { get; set; }
+
+        /// <summary>The ONNX value this layer's output stands for.</summary>
+        public string Output { get; set; } = "";
+    }
+}

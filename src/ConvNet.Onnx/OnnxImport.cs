@@ -14,7 +14,7 @@ namespace ConvNet.Onnx;
 /// AveragePool (square windows, no padding, floor rounding), GlobalAveragePool on square images, Gemm or MatMul + Add
 /// (the fully connected layer, any transB, alpha and beta folded into the weights), Relu, LeakyRelu (slope in [0, 1)),
 /// Sigmoid, Tanh, BatchNormalization (inference form), Dropout, Flatten, a Reshape that flattens to [batch, features],
-/// Identity and Constant. A last Softmax or LogSoftmax is left to the network's <see cref="Core.Layers.SoftmaxWithLoss"/>:
+/// a Pad that adds nothing, Identity and Constant. A last Softmax or LogSoftmax is left to the network's <see cref="Core.Layers.SoftmaxWithLoss"/>:
 /// <see cref="INetwork.Predict"/> returns the scores it reads, whose softmax is the model's probabilities.</para>
 /// <para>Anything else — another operator or domain, an attribute that changes the computation (dilation, groups,
 /// asymmetric padding, ceil rounding, …), a branch or skip connection, weights that are computed, of another type or

@@ -15,7 +15,7 @@ internal sealed class OnnxLayerImporter
     /// <summary>The operators the importer reads, for error messages.</summary>
     public const string SupportedOperators =
         "Conv, MaxPool, AveragePool, GlobalAveragePool, Gemm, MatMul (+ Add), Relu, LeakyRelu, Sigmoid, Tanh, BatchNormalization, " +
-        "Dropout, Flatten, Reshape (to [batch, features]), Identity, Constant, and a last Softmax or LogSoftmax";
+        "Dropout, Flatten, Reshape (to [batch, features]), Pad (by zero), Identity, Constant, and a last Softmax or LogSoftmax";
 
     private readonly SequentialBuilder _builder;
     private readonly List<LayerValues> _values = [];
@@ -23,7 +23,7 @@ internal sealed class OnnxLayerImporter
 
     public OnnxLayerImporter(TensorShape itemShape) => _builder = new SequentialBuilder(itemShape);
 
-    /// <summary>Appends the layer that computes what <paramref name="node"/> computes (none for Identity; Add joins the MatMul before it).</summary>
+    /// <summary>Appends the layer that computes what <paramref name="node"/> computes (none for Identity and a zero Pad; Add joins the MatMul before it).</summary>
     public void Add(OnnxNode node)
     {
         switch (node.OpType)
@@ -40,6 +40,7 @@ internal sealed class OnnxLayerImporter
             case "Dropout": AddDropout(node); break;
             case "Flatten": AddFlatten(node); break;
             case "Reshape": AddReshape(node); break;
+            case "Pad": RequireZeroPad(node); break;
             default: throw node.Error($"the operator is not supported; ConvNet imports {SupportedOperators}");
         }
     }
@@ -295,6 +296,17 @@ internal sealed class OnnxLayerImporter
         }
 
         Append(node, () => _builder.Flatten(), []);
+    }
+
+    private static void RequireZeroPad(OnnxNode node)
+    {
+        // PyTorch 1.13 exports avg_pool2d as a Pad by zero pixels and an AveragePool; such a Pad changes nothing.
+        node.RequireKnownAttributes("mode", "pads");
+        long[] pads = node.HasInput(1) ? OnnxTensorData.Int64s(node.ConstantInput(1, "pads"), node.Error) : node.Ints("pads", []);
+        if (pads.Any(pad => pad != 0))
+        {
+            throw node.Error($"pads [{string.Join(", ", pads)}] are not supported; only a Pad that adds nothing can be imported");
+        }
     }
 
     private static float[] BiasVector(OnnxNode node, int index, int size)

@@ -3,6 +3,7 @@ using ConvNet.Core.Optimizers;
 using ConvNet.Core.Tensors;
 using ConvNet.Core.Tests.Data;
 using ConvNet.Core.Training;
+using Xunit.Abstractions;
 
 namespace ConvNet.Onnx.Tests;
 

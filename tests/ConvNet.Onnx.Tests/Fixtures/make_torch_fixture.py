@@ -9,7 +9,8 @@ torch.onnx.export (opset 17, dynamic batch axis) with a softmax on top:
   flatten - fc1 Linear(784, 64) - BatchNorm1d - Tanh - Dropout(0.25) - fc2 Linear(64, 10) - Softmax
 
 Writes into the script's folder:
-  torch_small_cnn.onnx             the model (PyTorch folds the BatchNorm2d into conv1; the BatchNorm1d stays)
+  torch_small_cnn.onnx             the model (PyTorch 1.13 folds the BatchNorm2d into conv1, keeps the BatchNorm1d, leaves
+                                   the Dropout out and writes avg_pool2d as a Pad by zero and an AveragePool)
   torch_small_cnn.logits100.f32    PyTorch's scores before the softmax for test images 0..99, little-endian float32 [100, 10]
   torch_small_cnn.classes10k.u8    PyTorch's predicted class for each of the 10,000 test images, one byte each
 

@@ -1,3 +1,4 @@
+using ConvNet.Core.Models;
 using ConvNet.Core.Networks;
 using ConvNet.Onnx.Protobuf;
 using Google.Protobuf;
@@ -32,7 +33,35 @@ public static class OnnxImport
     /// <param name="seed">Seeds the dropout masks of later training; the weights all come from the file.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not an ONNX model, or the model uses something ConvNet cannot compute (the message names the node).</exception>
-    public static Sequential Load(string path, int seed = 0)
+    public static Sequential Load(string path, int seed = 0) => ToNetwork(ReadFile(path), path, seed);
+
+    /// <summary>Loads an ONNX model from <paramref name="stream"/> (read to its end, left open) as a network.</summary>
+    /// <param name="stream">A readable stream positioned at the model's first byte.</param>
+    /// <param name="sourceName">What error messages call the model, such as its file or resource name.</param>
+    /// <param name="seed">Seeds the dropout masks of later training; the weights all come from the model.</param>
+    /// <exception cref="InvalidDataException">The bytes are not an ONNX model, or the model uses something ConvNet cannot compute (the message names the node).</exception>
+    public static Sequential Load(Stream stream, string sourceName = "ONNX model", int seed = 0) =>
+        ToNetwork(ReadStream(stream, sourceName), sourceName, seed);
+
+    /// <summary>
+    /// Loads the ONNX model in <paramref name="path"/> as a <see cref="Model"/>: the network, and the name, class names,
+    /// test accuracy and properties that <see cref="OnnxExport"/> stored (a model from elsewhere is named after its graph).
+    /// </summary>
+    /// <param name="path">An <c>.onnx</c> file with its weights inside.</param>
+    /// <param name="seed">Seeds the dropout masks of later training.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">As for <see cref="Load(string, int)"/>, or the model metadata is invalid.</exception>
+    public static Model LoadModel(string path, int seed = 0) => ToDescribedModel(ReadFile(path), path, seed);
+
+    /// <summary>Loads an ONNX model from <paramref name="stream"/> (read to its end, left open) as a <see cref="Model"/>.</summary>
+    /// <param name="stream">A readable stream positioned at the model's first byte.</param>
+    /// <param name="sourceName">What error messages call the model.</param>
+    /// <param name="seed">Seeds the dropout masks of later training.</param>
+    /// <exception cref="InvalidDataException">As for <see cref="Load(Stream, string, int)"/>, or the model metadata is invalid.</exception>
+    public static Model LoadModel(Stream stream, string sourceName = "ONNX model", int seed = 0) =>
+        ToDescribedModel(ReadStream(stream, sourceName), sourceName, seed);
+
+    private static ModelProto ReadFile(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path))
@@ -41,29 +70,34 @@ public static class OnnxImport
         }
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        return Load(stream, path, seed);
+        return ReadStream(stream, path);
     }
 
-    /// <summary>Loads an ONNX model from <paramref name="stream"/> (read to its end, left open) as a network.</summary>
-    /// <param name="stream">A readable stream positioned at the model's first byte.</param>
-    /// <param name="sourceName">What error messages call the model, such as its file or resource name.</param>
-    /// <param name="seed">Seeds the dropout masks of later training; the weights all come from the model.</param>
-    /// <exception cref="InvalidDataException">The bytes are not an ONNX model, or the model uses something ConvNet cannot compute (the message names the node).</exception>
-    public static Sequential Load(Stream stream, string sourceName = "ONNX model", int seed = 0)
+    private static ModelProto ReadStream(Stream stream, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
-        ModelProto model;
         try
         {
-            model = ModelProto.Parser.ParseFrom(stream);
+            return ModelProto.Parser.ParseFrom(stream);
         }
         catch (InvalidProtocolBufferException exception)
         {
             throw new InvalidDataException($"'{sourceName}' is not an ONNX model: {exception.Message}", exception);
         }
+    }
 
-        return ToNetwork(model, sourceName, seed);
+    private static Model ToDescribedModel(ModelProto model, string sourceName, int seed)
+    {
+        Sequential network = ToNetwork(model, sourceName, seed);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (StringStringEntryProto entry in model.MetadataProps)
+        {
+            metadata.TryAdd(entry.Key, entry.Value);
+        }
+
+        string graphName = string.IsNullOrWhiteSpace(model.Graph.Name) ? "model" : model.Graph.Name;
+        return OnnxModelMetadata.Read(network, metadata, graphName, sourceName);
     }
 
     /// <summary>The network that computes <paramref name="model"/>'s scores.</summary>

@@ -1,4 +1,5 @@
 using ConvNet.Core.Layers;
+using ConvNet.Core.Models;
 using ConvNet.Core.Networks;
 using ConvNet.Core.Tensors;
 using Microsoft.ML.OnnxRuntime;
@@ -37,7 +38,7 @@ public sealed class ExportTests : IDisposable
         ort.Session.OutputMetadata.Keys.Should().Equal(OnnxExport.ScoresName);
         ort.Session.OutputMetadata[OnnxExport.ScoresName].Dimensions.Should().Equal(-1, 10);
 
-        var model = OnnxExport.ToModel(network, options);
+        var model = OnnxExport.ToModel(network, null, options);
         model.OpsetImport.Should().ContainSingle().Which.Version.Should().Be(OnnxExport.OpsetVersion);
         OnnxExport.OpsetVersion.Should().BeGreaterThanOrEqualTo(17);
         model.Graph.Node.Select(node => node.OpType).Should().Equal("Conv", "Relu", "MaxPool", "Flatten", "Gemm", "Relu", "Gemm");
@@ -102,11 +103,42 @@ public sealed class ExportTests : IDisposable
     }
 
     [Fact]
-    public void The_version_key_is_reserved()
+    public void The_library_prefix_is_reserved_in_the_metadata()
     {
         var options = new OnnxExportOptions { Metadata = new Dictionary<string, string> { [OnnxExport.VersionKey] = "9" } };
         var save = () => Export(new SimpleConvNet(new SimpleConvNetOptions(), seed: 1), options);
-        save.Should().Throw<ArgumentException>().WithMessage($"*'{OnnxExport.VersionKey}' is reserved*");
+        save.Should().Throw<ArgumentException>().WithMessage($"*'{OnnxExport.VersionKey}'*prefix 'convnet.'*");
+    }
+
+    [Fact]
+    public void A_Model_travels_with_its_name_class_names_accuracy_and_properties()
+    {
+        var network = new SimpleConvNet(new SimpleConvNetOptions(), seed: 1);
+        string[] classNames = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+        var model = new Model(network, "digits")
+        {
+            ClassNames = classNames,
+            TestAccuracy = 0.9887,
+            Properties = new Dictionary<string, string> { ["recipe"] = "adam 10 epochs" },
+        };
+        string path = Path.Combine(_folder, "digits.onnx");
+
+        OnnxExport.Save(model, path, new OnnxExportOptions { Metadata = new Dictionary<string, string> { ["owner"] = "team" } });
+
+        using (var ort = new OrtRunner(File.ReadAllBytes(path)))
+        {
+            ort.Session.ModelMetadata.GraphName.Should().Be("digits");
+            ort.Session.ModelMetadata.CustomMetadataMap.Should().Contain("convnet.name", "digits")
+                .And.Contain("convnet.test_accuracy", "0.9887").And.Contain("recipe", "adam 10 epochs").And.Contain("owner", "team");
+        }
+
+        Model loaded = OnnxImport.LoadModel(path);
+        loaded.Name.Should().Be("digits");
+        loaded.ClassNames.Should().Equal(classNames);
+        loaded.TestAccuracy.Should().Be(0.9887);
+        loaded.Properties.Should().Equal(new Dictionary<string, string> { ["recipe"] = "adam 10 epochs", ["owner"] = "team" });
+        FloatTensor images = SyntheticImages.Create(3, seed: 1).Inputs;
+        loaded.Network.Predict(images).ToArray().Should().Equal(network.Predict(images).ToArray());
     }
 
     private static byte[] Export(INetwork network, OnnxExportOptions? options = null)

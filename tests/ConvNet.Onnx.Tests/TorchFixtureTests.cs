@@ -33,6 +33,7 @@ public sealed class TorchFixtureTests(ITestOutputHelper output)
         network.Layers.OfType<BatchNormalization>().Single().FeatureCount.Should().Be(64);
         network.Layers.OfType<Pooling>().Select(pooling => pooling.Mode).Should().Equal(PoolingMode.Max, PoolingMode.Average);
         network.ClassCount.Should().Be(10);
+        OnnxImport.LoadModel(ModelPath).Name.Should().Be("torch_jit", "a model from elsewhere is named after its graph");
     }
 
     [Fact]

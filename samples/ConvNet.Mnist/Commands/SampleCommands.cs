@@ -15,6 +15,7 @@ internal static class SampleCommands
             new TrainCommand(),
             new EvaluateCommand(),
             new PredictCommand(),
+            new ExportCommand(),
             new BenchCommand(),
         };
 

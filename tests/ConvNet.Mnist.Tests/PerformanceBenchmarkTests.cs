@@ -17,6 +17,18 @@ public class PerformanceBenchmarkTests
     }
 
     [Fact]
+    public void The_report_adds_ONNX_Runtime_s_figures_when_it_was_compared()
+    {
+        var report = new PerformanceReport(12.3456, 7.4071, 12345.6, 0.123456, 98.76, 0)
+        {
+            OnnxRuntimeImagesPerSecond = 23456.7,
+            OnnxRuntimeLatencyMilliseconds = 0.054321,
+        };
+
+        report.ToJson().Should().EndWith(", \"allocated_bytes_per_step\": 0, \"ort_infer_images_per_s\": 23457, \"ort_latency_ms\": 0.0543}");
+    }
+
+    [Fact]
     public void A_short_run_measures_every_figure_and_reports_each_phase()
     {
         var options = new PerformanceBenchmarkOptions
@@ -33,7 +45,27 @@ public class PerformanceBenchmarkTests
         report.LatencyMilliseconds.Should().BePositive();
         report.GemmGflops.Should().BePositive();
         report.AllocatedBytesPerStep.Should().BeGreaterThanOrEqualTo(0);
-        progress.ToString().Should().Contain("train step @100").And.Contain("inference @100").And.Contain("batch-1 latency").And.Contain("GEMM 1024³");
+        progress.ToString().Should().Contain("train step @100").And.Contain("inference @100").And.Contain("batch-1 latency").And.Contain("GEMM 1024³")
+            .And.Contain("ONNX Runtime").And.Contain("on the exported network");
+        report.OnnxRuntimeImagesPerSecond.Should().NotBeNull();
+        report.OnnxRuntimeLatencyMilliseconds.Should().NotBeNull();
+    }
+
+    [Fact]
+    public void Without_the_comparison_ONNX_Runtime_is_not_started_and_not_reported()
+    {
+        var options = new PerformanceBenchmarkOptions
+        {
+            TimedSteps = 1, WarmupSteps = 0, InferenceImages = 100, InferencePasses = 1, LatencyRuns = 1, GemmRuns = 1,
+            CompareWithOnnxRuntime = false,
+        };
+        var progress = new StringWriter();
+
+        PerformanceReport report = PerformanceBenchmark.Run(options, progress: progress);
+
+        report.OnnxRuntimeImagesPerSecond.Should().BeNull();
+        report.ToJson().Should().NotContain("ort_");
+        progress.ToString().Should().NotContain("ONNX Runtime");
     }
 
     [Fact]

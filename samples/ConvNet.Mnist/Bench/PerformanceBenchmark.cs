@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ConvNet.Core;
 using ConvNet.Core.Data;
 using ConvNet.Core.Layers;
 using ConvNet.Core.Networks;
@@ -10,7 +11,8 @@ namespace ConvNet.Mnist.Bench;
 /// <summary>
 /// Times SimpleConvNet on this machine the way the PyTorch reference script does: a training step (forward,
 /// backward, SGD update) at batch 100, inference throughput in batches, single-image latency, plus the GEMM
-/// on a 1024³ product and the bytes a steady-state training step allocates. Medians after warm-up.
+/// on a 1024³ product and the bytes a steady-state training step allocates. Medians after warm-up. Inference is timed
+/// side by side with ONNX Runtime running the ONNX export of the same network (the two take turns).
 /// </summary>
 /// <remarks>Run it on an otherwise idle machine, and compare implementations within one run: figures drift with load.</remarks>
 public static class PerformanceBenchmark
@@ -33,15 +35,37 @@ public static class PerformanceBenchmark
 
         (double stepMilliseconds, long allocatedPerStep) = TimeTrainingSteps(network, data, options);
         progress?.WriteLine($"train step @{options.BatchSize}: {stepMilliseconds:F2} ms, {allocatedPerStep} bytes allocated per step");
-        double imagesPerSecond = TimeInference(network, data, options);
-        progress?.WriteLine($"inference @{options.BatchSize}: {imagesPerSecond:F0} images/s");
-        double latencyMilliseconds = TimeLatency(network, data, options);
-        progress?.WriteLine($"batch-1 latency: {latencyMilliseconds:F3} ms");
+
+        // Inference side by side with ONNX Runtime on the export of the same network (same weights, same images),
+        // the two taking turns pass by pass and block by block so that drift and load hit both alike.
+        using OnnxRuntimeEngine? onnxRuntime = options.CompareWithOnnxRuntime ? new OnnxRuntimeEngine(network, data) : null;
+        var engines = new List<Action<int, int>> { (start, count) => network.Predict(data.Inputs.SliceBatch(start, count)) };
+        if (onnxRuntime is not null)
+        {
+            engines.Add(onnxRuntime.Predict);
+        }
+
+        double[] imagesPerSecond = TimeInference(engines, data, options);
+        double[] latencyMilliseconds = TimeLatency(engines, data, options);
+        progress?.WriteLine($"inference @{options.BatchSize}: {imagesPerSecond[0]:F0} images/s");
+        progress?.WriteLine($"batch-1 latency: {latencyMilliseconds[0]:F3} ms");
+        if (onnxRuntime is not null)
+        {
+            progress?.WriteLine(
+                $"ONNX Runtime {OnnxRuntimeEngine.Version} on the exported network, {ConvNetRuntime.ThreadCount} threads, same run: " +
+                $"inference @{options.BatchSize} {imagesPerSecond[1]:F0} images/s (ConvNet ×{imagesPerSecond[0] / imagesPerSecond[1]:F2}), " +
+                $"batch-1 latency {latencyMilliseconds[1]:F3} ms (ConvNet ×{latencyMilliseconds[0] / latencyMilliseconds[1]:F2} the time)");
+        }
+
         double gemmGflops = TimeGemm(options.GemmRuns);
         progress?.WriteLine($"GEMM {GemmSize}³: {gemmGflops:F1} GFLOP/s on {Environment.ProcessorCount} threads");
 
         double epochSeconds = stepMilliseconds / 1000 * Math.Ceiling((double)options.EpochImages / options.BatchSize);
-        return new PerformanceReport(stepMilliseconds, epochSeconds, imagesPerSecond, latencyMilliseconds, gemmGflops, allocatedPerStep);
+        return new PerformanceReport(stepMilliseconds, epochSeconds, imagesPerSecond[0], latencyMilliseconds[0], gemmGflops, allocatedPerStep)
+        {
+            OnnxRuntimeImagesPerSecond = onnxRuntime is null ? null : imagesPerSecond[1],
+            OnnxRuntimeLatencyMilliseconds = onnxRuntime is null ? null : latencyMilliseconds[1],
+        };
     }
 
     private static (double Milliseconds, long AllocatedPerStep) TimeTrainingSteps(Sequential network, LabeledDataset data, PerformanceBenchmarkOptions options)
@@ -81,44 +105,57 @@ public static class PerformanceBenchmark
         return (Median(stepTimes), allocated / options.TimedSteps);
     }
 
-    private static double TimeInference(Sequential network, LabeledDataset data, PerformanceBenchmarkOptions options)
+    /// <summary>Images per second of each engine over the inference set in batches, the engines taking turns pass by pass.</summary>
+    private static double[] TimeInference(List<Action<int, int>> engines, LabeledDataset data, PerformanceBenchmarkOptions options)
     {
         int batchSize = options.BatchSize;
         int batchesInData = data.Count / batchSize;
         int batches = Math.Max(1, options.InferenceImages / batchSize);
-        double[] passSeconds = new double[options.InferencePasses];
+        double[][] passSeconds = [.. engines.Select(_ => new double[options.InferencePasses])];
         for (int pass = -1; pass < options.InferencePasses; pass++)
         {
-            long start = Stopwatch.GetTimestamp();
-            for (int batch = 0; batch < batches; batch++)
+            for (int engine = 0; engine < engines.Count; engine++)
             {
-                network.Predict(data.Inputs.SliceBatch(batch % batchesInData * batchSize, batchSize));
-            }
+                long start = Stopwatch.GetTimestamp();
+                for (int batch = 0; batch < batches; batch++)
+                {
+                    engines[engine](batch % batchesInData * batchSize, batchSize);
+                }
 
-            if (pass >= 0)
-            {
-                passSeconds[pass] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                if (pass >= 0)
+                {
+                    passSeconds[engine][pass] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                }
             }
         }
 
-        return batches * batchSize / Median(passSeconds);
+        return [.. passSeconds.Select(seconds => batches * batchSize / Median(seconds))];
     }
 
-    private static double TimeLatency(Sequential network, LabeledDataset data, PerformanceBenchmarkOptions options)
+    /// <summary>The median single-image time of each engine, the engines taking turns in blocks of the same images.</summary>
+    private static double[] TimeLatency(List<Action<int, int>> engines, LabeledDataset data, PerformanceBenchmarkOptions options)
     {
-        double[] runTimes = new double[options.LatencyRuns];
-        for (int run = -20; run < options.LatencyRuns; run++)
+        const int BlockSize = 50;
+        double[][] runTimes = [.. engines.Select(_ => new double[options.LatencyRuns])];
+        for (int block = -1; block * BlockSize < options.LatencyRuns; block++)
         {
-            FloatTensor image = data.Inputs.SliceBatch(Math.Abs(run) % data.Count, 1);
-            long start = Stopwatch.GetTimestamp();
-            network.Predict(image);
-            if (run >= 0)
+            for (int engine = 0; engine < engines.Count; engine++)
             {
-                runTimes[run] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                for (int i = 0; i < BlockSize; i++)
+                {
+                    int run = (block * BlockSize) + i;
+                    int image = Math.Abs(run) % data.Count;
+                    long start = Stopwatch.GetTimestamp();
+                    engines[engine](image, 1);
+                    if (run >= 0 && run < options.LatencyRuns)
+                    {
+                        runTimes[engine][run] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    }
+                }
             }
         }
 
-        return Median(runTimes);
+        return [.. runTimes.Select(Median)];
     }
 
     private static double TimeGemm(int runs)

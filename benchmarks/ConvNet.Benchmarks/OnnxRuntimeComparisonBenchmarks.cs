@@ -14,7 +14,7 @@ namespace ConvNet.Benchmarks;
 /// managed arrays); ConvNet is the baseline, so the Ratio column reads "ONNX Runtime's time / ConvNet's".
 /// </summary>
 [MemoryDiagnoser]
-public class OnnxRuntimeComparisonBenchmarks
+public class OnnxRuntimeComparisonBenchmarks : IDisposable
 {
     private const int Threads = 2;
 
@@ -65,13 +65,14 @@ public class OnnxRuntimeComparisonBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup()
+    public void Dispose()
     {
         _inputs[0].Dispose();
         _outputs[0].Dispose();
         _runOptions.Dispose();
         _session.Dispose();
         _sessionOptions.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     [Benchmark(Baseline = true)]

@@ -17,7 +17,7 @@ public sealed class ExportCommandTests : IDisposable
     public async Task Export_WritesAnOnnxFileBesideTheModelThatScoresLikeIt()
     {
         string modelPath = Path.Combine(_folder, "model.safetensors");
-        var network = new SimpleConvNet(new SimpleConvNetOptions(), seed: 3);
+        var network = SimpleConvNet.Create(seed: 3);
         new Model(network, "digits").Save(modelPath);
 
         (await CommandRunner.RunAsync(["export", "--model", modelPath, "--probabilities"])).Should().Be(0);
@@ -35,7 +35,7 @@ public sealed class ExportCommandTests : IDisposable
         string modelPath = Path.Combine(_folder, "model.safetensors");
         (await CommandRunner.RunAsync(["export", "--model", modelPath])).Should().Be(CommandRunner.FailureExitCode);
 
-        new Model(new SimpleConvNet(new SimpleConvNetOptions(), seed: 3), "digits").Save(modelPath);
+        new Model(SimpleConvNet.Create(seed: 3), "digits").Save(modelPath);
         string intoMissingFolder = Path.Combine(_folder, "missing", "model.onnx");
         (await CommandRunner.RunAsync(["export", "--model", modelPath, "--onnx", intoMissingFolder])).Should().Be(CommandRunner.FailureExitCode);
         File.Exists(intoMissingFolder).Should().BeFalse();

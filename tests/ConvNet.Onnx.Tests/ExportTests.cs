@@ -16,7 +16,7 @@ public sealed class ExportTests : IDisposable
     [Fact]
     public void The_model_declares_its_name_version_opset_and_a_dynamic_batch_axis()
     {
-        var network = new SimpleConvNet(new SimpleConvNetOptions(), seed: 1);
+        var network = SimpleConvNet.Create(seed: 1);
         var options = new OnnxExportOptions
         {
             ModelName = "mnist-simple",
@@ -49,7 +49,7 @@ public sealed class ExportTests : IDisposable
     [Fact]
     public void The_probabilities_output_is_the_softmax_of_the_scores()
     {
-        var network = new SimpleConvNet(new SimpleConvNetOptions(), seed: 2);
+        var network = SimpleConvNet.Create(seed: 2);
         FloatTensor images = SyntheticImages.Create(5, seed: 1).Inputs;
 
         using var ort = new OrtRunner(Export(network, new OnnxExportOptions { IncludeProbabilities = true }));
@@ -71,7 +71,7 @@ public sealed class ExportTests : IDisposable
     [Fact]
     public void Saving_to_a_path_writes_the_same_bytes_as_a_stream_and_replaces_the_file()
     {
-        var network = new SimpleConvNet(new SimpleConvNetOptions(), seed: 1);
+        var network = SimpleConvNet.Create(seed: 1);
         string path = Path.Combine(_folder, "model.onnx");
         File.WriteAllText(path, "an older file");
 
@@ -85,7 +85,7 @@ public sealed class ExportTests : IDisposable
     public void Saving_into_a_missing_folder_names_it()
     {
         string path = Path.Combine(_folder, "missing", "model.onnx");
-        var save = () => OnnxExport.Save(new SimpleConvNet(new SimpleConvNetOptions(), seed: 1), path);
+        var save = () => OnnxExport.Save(SimpleConvNet.Create(seed: 1), path);
         save.Should().Throw<DirectoryNotFoundException>().WithMessage($"*'{Path.Combine(_folder, "missing")}'*");
     }
 
@@ -106,14 +106,14 @@ public sealed class ExportTests : IDisposable
     public void The_library_prefix_is_reserved_in_the_metadata()
     {
         var options = new OnnxExportOptions { Metadata = new Dictionary<string, string> { [OnnxExport.VersionKey] = "9" } };
-        var save = () => Export(new SimpleConvNet(new SimpleConvNetOptions(), seed: 1), options);
+        var save = () => Export(SimpleConvNet.Create(seed: 1), options);
         save.Should().Throw<ArgumentException>().WithMessage($"*'{OnnxExport.VersionKey}'*prefix 'convnet.'*");
     }
 
     [Fact]
     public void A_Model_travels_with_its_name_class_names_accuracy_and_properties()
     {
-        var network = new SimpleConvNet(new SimpleConvNetOptions(), seed: 1);
+        var network = SimpleConvNet.Create(seed: 1);
         string[] classNames = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
         var model = new Model(network, "digits")
         {

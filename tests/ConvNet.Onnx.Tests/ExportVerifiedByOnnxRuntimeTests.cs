@@ -40,7 +40,7 @@ public sealed class ExportVerifiedByOnnxRuntimeTests(ITestOutputHelper output)
     public async Task A_trained_SimpleConvNet_classifies_all_10000_test_images_exactly_as_Onnx_Runtime_does()
     {
         var mnist = await TestData.MnistAsync();
-        var network = new SimpleConvNet(new SimpleConvNetOptions(), seed: 1);
+        var network = SimpleConvNet.Create(seed: 1);
         new Trainer(network, new Adam(network, 0.001f), new TrainerOptions { BatchSize = 100, Iterations = 150, Seed = 1 }).Train(mnist.Train);
 
         using var ort = new OrtRunner(Export(network));

@@ -144,7 +144,7 @@ public sealed class ImportErrorTests
     }
 
     private static ModelProto Model(INetwork? network = null) =>
-        OnnxExport.ToModel(network ?? new SimpleConvNet(new SimpleConvNetOptions(), seed: 1), null, new OnnxExportOptions());
+        OnnxExport.ToModel(network ?? SimpleConvNet.Create(seed: 1), null, new OnnxExportOptions());
 
     private static NodeProto Node(ModelProto model, string name) => model.Graph.Node.Single(node => node.Name == name);
 

@@ -15,7 +15,7 @@ public sealed class ReadmeServingTests : IDisposable
     [Fact]
     public void The_five_lines_of_ONNX_Runtime_give_the_class_ConvNet_predicts()
     {
-        var network = new SimpleConvNet(new SimpleConvNetOptions(), seed: 5);
+        var network = SimpleConvNet.Create(seed: 5);
         new Model(network, "digits").Save(Path.Combine(_folder, "model.safetensors"));
         string modelPath = Path.Combine(_folder, "model.onnx");
         OnnxExport.Save(Model.Load(Path.Combine(_folder, "model.safetensors")), modelPath);

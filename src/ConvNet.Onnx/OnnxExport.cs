@@ -2,6 +2,7 @@ using System.Reflection;
 using ConvNet.Core.Layers;
 using ConvNet.Core.Models;
 using ConvNet.Core.Networks;
+using ConvNet.Core.Serialization;
 using ConvNet.Core.Tensors;
 using ConvNet.Onnx.Protobuf;
 using Google.Protobuf;
@@ -138,31 +139,7 @@ public static class OnnxExport
         model.WriteTo(stream);
     }
 
-    private static void WriteFile(ModelProto model, string path)
-    {
-        string fullPath = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(fullPath) ?? ".";
-        if (!Directory.Exists(folder))
-        {
-            throw new DirectoryNotFoundException($"Cannot save ONNX model '{path}': the folder '{folder}' does not exist.");
-        }
-
-        string temporaryPath = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                model.WriteTo(stream);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporaryPath, fullPath, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporaryPath);
-        }
-    }
+    private static void WriteFile(ModelProto model, string path) => AtomicFile.Write(path, model.WriteTo);
 
     private static GraphProto ToGraph(INetwork network, string name, bool includeProbabilities)
     {

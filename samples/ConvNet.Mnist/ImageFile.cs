@@ -4,7 +4,10 @@ using SkiaSharp;
 
 namespace ConvNet.Mnist;
 
-/// <summary>Reads PNG, JPEG and the other formats SkiaSharp decodes as grayscale brightness.</summary>
+/// <summary>
+/// Reads PNG, JPEG and the other formats SkiaSharp decodes as grayscale brightness. Both samples compile this file:
+/// the console sample reads files, the web sample uploads.
+/// </summary>
 /// <remarks>
 /// Pictures may come from strangers: the file's size and the pixel count its header declares are checked before
 /// anything is decoded (a 138-byte PNG can declare 20000×20000 pixels), and a picture that does not decode
@@ -23,18 +26,33 @@ internal static class ImageFile
     public static (float[] Luminance, int Width, int Height) ReadGrayscale(string path)
     {
         using FileStream file = InputFile.OpenRead(path, MaxFileBytes);
-        using SKCodec? codec = SKCodec.Create(file, out SKCodecResult opened);
+        return ReadGrayscale(file, $"'{path}'");
+    }
+
+    /// <summary>The brightness of an encoded picture read from <paramref name="encoded"/> (an upload), checked as a file is.</summary>
+    /// <param name="encoded">The PNG, JPEG, ... bytes, from the stream's position.</param>
+    /// <param name="description">What the bytes are, for error messages (a quoted path, or "the upload").</param>
+    /// <param name="maxPixels">The most pixels the picture may declare; at most <see cref="MnistImagePreprocessor.MaxPixels"/>.</param>
+    /// <exception cref="InvalidDataException">
+    /// The bytes are not an image SkiaSharp can decode, are truncated or damaged, or declare more than
+    /// <paramref name="maxPixels"/> pixels or <see cref="MnistImagePreprocessor.MaxSide"/> on a side.
+    /// </exception>
+    public static (float[] Luminance, int Width, int Height) ReadGrayscale(
+        Stream encoded, string description, long maxPixels = MnistImagePreprocessor.MaxPixels)
+    {
+        using SKCodec? codec = SKCodec.Create(encoded, out SKCodecResult opened);
         if (codec is null)
         {
-            throw new InvalidDataException($"Cannot read '{path}' as an image (PNG, JPEG, GIF, BMP or WebP expected; the decoder says {opened}).");
+            throw new InvalidDataException($"Cannot read {description} as an image (PNG, JPEG, GIF, BMP or WebP expected; the decoder says {opened}).");
         }
 
         int width = codec.Info.Width;
         int height = codec.Info.Height;
-        if (width <= 0 || height <= 0 || (long)width * height > MnistImagePreprocessor.MaxPixels || Math.Max(width, height) > MnistImagePreprocessor.MaxSide)
+        maxPixels = Math.Min(maxPixels, MnistImagePreprocessor.MaxPixels);
+        if (width <= 0 || height <= 0 || (long)width * height > maxPixels || Math.Max(width, height) > MnistImagePreprocessor.MaxSide)
         {
             throw new InvalidDataException(
-                $"'{path}' declares {width}×{height} pixels; pictures of at most {MnistImagePreprocessor.MaxPixels:N0} pixels and {MnistImagePreprocessor.MaxSide:N0} on a side are read.");
+                $"{description} declares {width}×{height} pixels; pictures of at most {maxPixels:N0} pixels and {MnistImagePreprocessor.MaxSide:N0} on a side are read.");
         }
 
         // Unpremultiplied RGBA, 4 bytes per pixel: the colour of a half-transparent pixel stays as drawn.
@@ -43,7 +61,7 @@ internal static class ImageFile
         if (decoded != SKCodecResult.Success)
         {
             // IncompleteInput: a truncated file, whose missing rows the decoder would leave as blank (or as ink).
-            throw new InvalidDataException($"'{path}' is truncated or damaged: the {width}×{height} picture does not decode completely ({decoded}).");
+            throw new InvalidDataException($"{description} is truncated or damaged: the {width}×{height} picture does not decode completely ({decoded}).");
         }
 
         ReadOnlySpan<byte> rgba = bitmap.GetPixelSpan();

@@ -1,0 +1,42 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ConvNet.Core.Networks;
+using ConvNet.Core.Tensors;
+using ConvNet.Datasets;
+using ConvNet.Mnist;
+
+namespace ConvNet.Web.Tests;
+
+/// <summary>What the app should answer, computed by calling the libraries directly, and how to read its answers.</summary>
+internal static class Predictions
+{
+    /// <summary>The answer for an uploaded picture: the shared decoder, the datasets package's preprocessor, the network.</summary>
+    public static DigitPrediction ForPicture(INetwork network, byte[] encoded)
+    {
+        (float[] luminance, int width, int height) = ImageFile.ReadGrayscale(encoded, "the picture");
+        return ForImage(network, MnistImagePreprocessor.ToMnist(luminance, width, height));
+    }
+
+    /// <summary>The answer for a [1, 1, 28, 28] image the network takes as it is.</summary>
+    public static DigitPrediction ForImage(INetwork network, FloatTensor image)
+    {
+        float[] probabilities = Probabilities.Softmax(network.Predict(image).ReadOnlySpan);
+        return new DigitPrediction(Array.IndexOf(probabilities, probabilities.Max()), probabilities, image.ToArray());
+    }
+
+    /// <summary>The app's answer, which must be 200 with JSON.</summary>
+    public static async Task<DigitPrediction> ReadAsync(HttpResponseMessage response)
+    {
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<DigitPrediction>(JsonSerializerOptions.Web))!;
+    }
+
+    /// <summary>Checks that two answers are the same to the last bit.</summary>
+    public static void ShouldBeIdentical(this DigitPrediction actual, DigitPrediction expected)
+    {
+        actual.Digit.Should().Be(expected.Digit);
+        actual.Probabilities.Should().Equal(expected.Probabilities);
+        actual.Image.Should().Equal(expected.Image);
+    }
+}

@@ -3,8 +3,8 @@ namespace ConvNet.Web;
 /// <summary>The app's log messages: structured (named values, not formatted strings) and compiled once.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Serving model {ModelName} from {ModelPath} ({ParameterCount} parameters)")]
-    public static partial void ModelLoaded(ILogger logger, string modelName, string modelPath, long parameterCount);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving model {ModelName} from {ModelPath} (test accuracy {TestAccuracy:P2})")]
+    public static partial void ModelLoaded(ILogger logger, string modelName, string modelPath, double? testAccuracy);
 
     [LoggerMessage(Level = LogLevel.Warning, Message =
         "No model file at {ModelPath}: training a quick SimpleConvNet on {ImageCount} MNIST images so that the page works. "
@@ -17,8 +17,8 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Information, Message = "Quick model ready: test accuracy {TestAccuracy:P2}, {Seconds:F1} s after start")]
     public static partial void QuickModelReady(ILogger logger, double testAccuracy, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Predicted {Digit} (probability {Probability:F3})")]
-    public static partial void Predicted(ILogger logger, int digit, float probability);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Predicted {Label} (probability {Probability:F3})")]
+    public static partial void Predicted(ILogger logger, string label, float probability);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rejected {Method} {Path}: {StatusCode} {Detail}")]
     public static partial void Rejected(ILogger logger, string method, PathString path, int statusCode, string detail);

@@ -1,44 +1,49 @@
-using ConvNet.Core.Networks;
+using System.Text.Json;
+using ConvNet.Core.Models;
 using ConvNet.Core.Tensors;
 
 namespace ConvNet.Web;
 
-/// <summary>The answer of <c>GET /api/model</c>: what the app serves.</summary>
-/// <param name="Name">The model's name (<c>simple</c>, <c>deep</c>, <c>best</c>).</param>
+/// <summary>The answer of <c>GET /api/model</c>: what the app serves, as its file describes it.</summary>
+/// <param name="Name">The model's name.</param>
 /// <param name="Source">The model file's full path, or how the app made the model.</param>
-/// <param name="Architecture">The layer kinds in forward order, for example <c>Convolution-Relu-Pooling-...</c>.</param>
-/// <param name="InputShape">One input item's shape, [1, 28, 28].</param>
+/// <param name="Architecture">The architecture the file stores (input shape, each layer's kind and hyper-parameters, the loss).</param>
 /// <param name="Layers">Each layer's name, kind and output shape for one item.</param>
+/// <param name="Labels">The class labels, in class order.</param>
 /// <param name="ParameterCount">The number of trainable values.</param>
-/// <param name="TestAccuracy">The accuracy on the MNIST test set, when known.</param>
+/// <param name="TestAccuracy">The accuracy on its test set, when the file records it.</param>
+/// <param name="Properties">The file's free-form properties.</param>
 internal sealed record ModelDescription(
     string Name,
     string Source,
-    string Architecture,
-    int[] InputShape,
+    JsonElement Architecture,
     IReadOnlyList<LayerDescription> Layers,
+    IReadOnlyList<string> Labels,
     long ParameterCount,
-    double? TestAccuracy)
+    double? TestAccuracy,
+    IReadOnlyDictionary<string, string> Properties)
 {
-    /// <summary>Describes <paramref name="network"/> by walking its layers from its input shape.</summary>
-    public static ModelDescription Of(INetwork network, string name, string source, double? testAccuracy)
+    /// <summary>Describes <paramref name="model"/>, walking its layers from its input shape.</summary>
+    public static ModelDescription Of(Model model, string source)
     {
-        var layers = new List<LayerDescription>(network.Layers.Count);
-        var shape = new TensorShape([1, .. network.InputShape.ToArray()]);   // a batch of one
-        foreach (var layer in network.Layers)
+        var layers = new List<LayerDescription>(model.Network.Layers.Count);
+        var shape = new TensorShape([1, .. model.Network.InputShape.ToArray()]);   // a batch of one
+        foreach (var layer in model.Network.Layers)
         {
             shape = layer.GetOutputShape(shape);
             layers.Add(new LayerDescription(layer.Name, layer.GetType().Name, shape.ToArray()[1..]));
         }
 
+        using JsonDocument architecture = JsonDocument.Parse(model.Architecture);
         return new ModelDescription(
-            name,
+            model.Name,
             source,
-            string.Join('-', layers.Select(layer => layer.Kind).Append(network.LossLayer.GetType().Name)),
-            network.InputShape.ToArray(),
+            architecture.RootElement.Clone(),
             layers,
-            network.Parameters.Sum(parameter => (long)parameter.Parameter.Value.Length),
-            testAccuracy);
+            model.Labels,
+            model.Network.Parameters.Sum(parameter => (long)parameter.Parameter.Value.Length),
+            model.TestAccuracy,
+            model.Properties);
     }
 }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using ConvNet.Core.Networks;
-using ConvNet.Core.Serialization;
+using ConvNet.Core.Models;
 using ConvNet.Datasets;
 
 namespace ConvNet.Web;
@@ -12,17 +11,15 @@ namespace ConvNet.Web;
 internal static class ModelLoader
 {
     /// <summary>Loads <see cref="ModelOptions.Path"/>, or trains the quick model when that file does not exist.</summary>
-    /// <exception cref="InvalidDataException">The model file is not a model the library can load.</exception>
+    /// <exception cref="InvalidDataException">The model file is not a model the library can load (the message says why).</exception>
     public static DigitClassifier LoadOrTrain(ModelOptions options, ILogger logger)
     {
         string path = Path.GetFullPath(options.Path);
         if (File.Exists(path))
         {
-            INetwork network = ModelCatalog.Load(path);
-            string name = Checkpoint.ReadMetadata(path)[ModelCatalog.ModelKey];
-            var description = ModelDescription.Of(network, name, path, testAccuracy: null);
-            Log.ModelLoaded(logger, name, path, description.ParameterCount);
-            return new DigitClassifier(network, description, logger);
+            Model model = Model.Load(path);
+            Log.ModelLoaded(logger, model.Name, path, model.TestAccuracy);
+            return new DigitClassifier(model, path, logger);
         }
 
         return TrainQuickModel(options, path, logger);
@@ -42,10 +39,9 @@ internal static class ModelLoader
         string folder = fetcher.EnsureAsync(new Progress<string>(line => Log.FetchingMnist(logger, line))).GetAwaiter().GetResult();
         MnistDataset mnist = MnistDataset.Load(folder);
 
-        (INetwork network, double accuracy) = QuickModel.Train(mnist.Train, mnist.Test, options.QuickTrainImages, options.QuickTrainSeed);
+        Model model = QuickModel.Train(mnist.Train, mnist.Test, options.QuickTrainImages, options.QuickTrainSeed);
 
-        Log.QuickModelReady(logger, accuracy, clock.Elapsed.TotalSeconds);
-        string source = $"trained at start-up on {options.QuickTrainImages} MNIST images (no model file at {missingPath})";
-        return new DigitClassifier(network, ModelDescription.Of(network, ModelCatalog.Simple, source, accuracy), logger);
+        Log.QuickModelReady(logger, model.TestAccuracy ?? double.NaN, clock.Elapsed.TotalSeconds);
+        return new DigitClassifier(model, $"trained at start-up on {options.QuickTrainImages} MNIST images (no model file at {missingPath})", logger);
     }
 }

@@ -1,4 +1,5 @@
 using ConvNet.Core.Data;
+using ConvNet.Core.Models;
 using ConvNet.Core.Networks;
 using ConvNet.Core.Optimizers;
 using ConvNet.Core.Training;
@@ -11,14 +12,17 @@ namespace ConvNet.Web;
 /// </summary>
 internal static class QuickModel
 {
+    /// <summary>The quick model's name.</summary>
+    public const string Name = "mnist-simple-quick";
+
     /// <summary>Trains a new SimpleConvNet on the first <paramref name="images"/> items of <paramref name="training"/>.</summary>
-    /// <returns>The network and its accuracy on <paramref name="test"/>.</returns>
-    public static (INetwork Network, double TestAccuracy) Train(LabeledDataset training, LabeledDataset test, int images, int seed)
+    /// <returns>The model, with its accuracy on <paramref name="test"/>.</returns>
+    public static Model Train(LabeledDataset training, LabeledDataset test, int images, int seed)
     {
         var network = new SimpleConvNet(new SimpleConvNetOptions(), seed);
         var options = new TrainerOptions { Epochs = 1, BatchSize = 100, Seed = seed, Schedule = new CosineSchedule(), TrainEvaluationSize = 1000 };
         TrainingHistory history = new Trainer(network, new Adam(network, learningRate: 0.002f), options)
             .Train(training.Take(Math.Min(images, training.Count)), test);
-        return (network, history.TestAccuracies[^1]);
+        return new Model(network, Name) { TestAccuracy = history.TestAccuracies[^1] };
     }
 }

@@ -56,7 +56,7 @@ public sealed class BrowserTests(WebAppFixture fixture) : IAsyncLifetime
             Headless = true,
             Args = ChromiumFlags,
         });
-        _page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 820, Height = 620 } });
+        _page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 820, Height = 860 } });
         await _page.GotoAsync(address);
         Directory.CreateDirectory(_screenshots);
     }

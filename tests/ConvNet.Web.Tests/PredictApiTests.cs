@@ -25,7 +25,7 @@ public sealed class PredictApiTests(WebAppFixture fixture)
 
             DigitPrediction answer = await Predictions.ReadAsync(await client.PostAsync("/api/predict", content));
 
-            answer.ShouldBeIdentical(Predictions.ForPicture(fixture.Network, picture));
+            answer.ShouldBeIdentical(Predictions.ForPicture(fixture.Model, picture));
             answer.Probabilities.Sum().Should().BeApproximately(1f, 1e-5f);
             right += answer.Digit == fixture.Mnist.Test.Labels[index] ? 1 : 0;
         }
@@ -43,7 +43,7 @@ public sealed class PredictApiTests(WebAppFixture fixture)
 
         DigitPrediction answer = await Predictions.ReadAsync(await client.PostAsync("/api/predict", form));
 
-        answer.ShouldBeIdentical(Predictions.ForPicture(fixture.Network, picture));
+        answer.ShouldBeIdentical(Predictions.ForPicture(fixture.Model, picture));
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class PredictApiTests(WebAppFixture fixture)
 
         DigitPrediction answer = await Predictions.ReadAsync(await client.PostAsJsonAsync("/api/predict", greyValues));
 
-        answer.ShouldBeIdentical(Predictions.ForImage(fixture.Network, image));
+        answer.ShouldBeIdentical(Predictions.ForImage(fixture.Model, image));
         answer.Digit.Should().Be(fixture.Mnist.Test.Labels[3]);
     }
 
@@ -73,7 +73,7 @@ public sealed class PredictApiTests(WebAppFixture fixture)
 
         for (int i = 0; i < pictures.Length; i++)
         {
-            answers[i].ShouldBeIdentical(Predictions.ForPicture(fixture.Network, pictures[i]));
+            answers[i].ShouldBeIdentical(Predictions.ForPicture(fixture.Model, pictures[i]));
         }
     }
 
@@ -84,12 +84,16 @@ public sealed class PredictApiTests(WebAppFixture fixture)
 
         JsonElement model = await client.GetFromJsonAsync<JsonElement>("/api/model");
 
-        model.GetProperty("name").GetString().Should().Be("simple");
+        model.GetProperty("name").GetString().Should().Be(QuickModel.Name);
         model.GetProperty("source").GetString().Should().Be(fixture.ModelPath);
-        model.GetProperty("architecture").GetString().Should().Be("Convolution-Relu-Pooling-Affine-Relu-Affine-SoftmaxWithLoss");
-        model.GetProperty("inputShape").EnumerateArray().Select(size => size.GetInt32()).Should().Equal(1, 28, 28);
+        model.GetProperty("testAccuracy").GetDouble().Should().Be(fixture.Model.TestAccuracy!.Value).And.BeGreaterThan(0.95);
+        model.GetProperty("labels").EnumerateArray().Select(label => label.GetString()).Should().Equal("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+        using var architecture = JsonDocument.Parse(fixture.Model.Architecture);
+        JsonElement.DeepEquals(model.GetProperty("architecture"), architecture.RootElement).Should().BeTrue("the app shows the file's own description");
+        model.GetProperty("layers").EnumerateArray().Select(layer => layer.GetProperty("kind").GetString())
+            .Should().Equal("Convolution", "Relu", "Pooling", "Affine", "Relu", "Affine");
         model.GetProperty("layers")[2].GetProperty("outputShape").EnumerateArray().Select(size => size.GetInt32()).Should().Equal(30, 12, 12);
-        model.GetProperty("parameterCount").GetInt64().Should().Be(fixture.Network.Parameters.Sum(parameter => parameter.Parameter.Value.Length));
+        model.GetProperty("parameterCount").GetInt64().Should().Be(fixture.Model.Network.Parameters.Sum(parameter => parameter.Parameter.Value.Length));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using ConvNet.Core.Networks;
+using ConvNet.Core.Models;
 using ConvNet.Core.Tensors;
 using ConvNet.Datasets;
 using ConvNet.Mnist;
@@ -12,17 +12,18 @@ namespace ConvNet.Web.Tests;
 internal static class Predictions
 {
     /// <summary>The answer for an uploaded picture: the shared decoder, the datasets package's preprocessor, the network.</summary>
-    public static DigitPrediction ForPicture(INetwork network, byte[] encoded)
+    public static DigitPrediction ForPicture(Model model, byte[] encoded)
     {
         (float[] luminance, int width, int height) = ImageFile.ReadGrayscale(encoded, "the picture");
-        return ForImage(network, MnistImagePreprocessor.ToMnist(luminance, width, height));
+        return ForImage(model, MnistImagePreprocessor.ToMnist(luminance, width, height));
     }
 
     /// <summary>The answer for a [1, 1, 28, 28] image the network takes as it is.</summary>
-    public static DigitPrediction ForImage(INetwork network, FloatTensor image)
+    public static DigitPrediction ForImage(Model model, FloatTensor image)
     {
-        float[] probabilities = Probabilities.Softmax(network.Predict(image).ReadOnlySpan);
-        return new DigitPrediction(Array.IndexOf(probabilities, probabilities.Max()), probabilities, image.ToArray());
+        float[] probabilities = model.PredictProbabilities(image).ToArray();
+        ClassScore best = model.PredictTopK(image, k: 1)[0][0];
+        return new DigitPrediction(best.ClassIndex, best.Label, probabilities, image.ToArray());
     }
 
     /// <summary>The app's answer, which must be 200 with JSON.</summary>
@@ -36,6 +37,7 @@ internal static class Predictions
     public static void ShouldBeIdentical(this DigitPrediction actual, DigitPrediction expected)
     {
         actual.Digit.Should().Be(expected.Digit);
+        actual.Label.Should().Be(expected.Label);
         actual.Probabilities.Should().Equal(expected.Probabilities);
         actual.Image.Should().Equal(expected.Image);
     }

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using ConvNet.Core.Networks;
-using ConvNet.Core.Serialization;
+using ConvNet.Core.Models;
 using ConvNet.Core.Tests.Data;
 using ConvNet.Datasets;
 
@@ -15,7 +14,7 @@ namespace ConvNet.Web.Tests;
 public sealed class WebAppFixture : IAsyncLifetime
 {
     private readonly TemporaryFolder _folder = new();
-    private INetwork? _network;
+    private Model? _model;
     private MnistDataset? _mnist;
     private DigitAppFactory? _app;
 
@@ -23,7 +22,7 @@ public sealed class WebAppFixture : IAsyncLifetime
     public string ModelPath => Path.Combine(_folder.Path, "model.safetensors");
 
     /// <summary>The model file loaded by the library itself (not through the app).</summary>
-    public INetwork Network => _network ?? throw new InvalidOperationException("Not initialized.");
+    public Model Model => _model ?? throw new InvalidOperationException("Not initialized.");
 
     /// <summary>Real MNIST.</summary>
     public MnistDataset Mnist => _mnist ?? throw new InvalidOperationException("Not initialized.");
@@ -46,10 +45,8 @@ public sealed class WebAppFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _mnist = await TestData.MnistAsync();
-        (INetwork network, _) = QuickModel.Train(_mnist.Train, _mnist.Test, images: 60_000, seed: 1);
-        Checkpoint.Save(network, ModelPath, ModelCatalog.Metadata(ModelCatalog.Simple));
-
-        _network = ModelCatalog.Load(ModelPath);
+        QuickModel.Train(_mnist.Train, _mnist.Test, images: 60_000, seed: 1).Save(ModelPath);
+        _model = Model.Load(ModelPath);
         _app = new DigitAppFactory(Settings());
     }
 

@@ -12,12 +12,14 @@ const bars = document.getElementById('bars');
 const PEN_WIDTH = 22;   // canvas pixels: about MNIST's stroke once the digit is scaled to 20 of 28 pixels
 const KEY_STEP = 12;
 
+const labels = [];
 const fills = [];
 const values = [];
 for (let digit = 0; digit <= 9; digit++) {
   const item = document.createElement('li');
   item.innerHTML = `<span class="label">${digit}</span><span class="track"><span class="fill"></span></span><span class="value">0%</span>`;
   bars.append(item);
+  labels.push(item.querySelector('.label'));
   fills.push(item.querySelector('.fill'));
   values.push(item.querySelector('.value'));
 }
@@ -137,7 +139,7 @@ async function send() {
 
 function show(answer) {
   statusLine.textContent = '';
-  digitOutput.textContent = String(answer.digit);
+  digitOutput.textContent = answer.label;
   answer.probabilities.forEach((p, digit) => {
     fills[digit].style.width = `${(100 * p).toFixed(1)}%`;
     values[digit].textContent = `${(100 * p).toFixed(1)}%`;
@@ -165,11 +167,14 @@ function clear() {
 
 document.getElementById('clear').addEventListener('click', clear);
 
+// The model's own description: its name, layers, test accuracy and class labels (digits unless it names them).
 fetch('api/model')
   .then(response => response.json())
   .then(model => {
-    const accuracy = model.testAccuracy == null ? '' : `, ${(100 * model.testAccuracy).toFixed(2)}% on the MNIST test set`;
-    document.getElementById('model').textContent = `Model: ${model.name} (${model.architecture}${accuracy}) — ${model.source}`;
+    const layers = model.layers.map(layer => layer.kind).join('-');
+    const accuracy = model.testAccuracy == null ? '' : `, ${(100 * model.testAccuracy).toFixed(2)}% on its test set`;
+    document.getElementById('model').textContent = `Model: ${model.name} (${layers}${accuracy}) — ${model.source}`;
+    if (model.labels.length === labels.length) model.labels.forEach((label, i) => { labels[i].textContent = label; });
   })
   .catch(() => {});
 

@@ -11,6 +11,9 @@ internal static partial class Log
         + "For a better model run `dotnet run --project samples/ConvNet.Mnist -c Release -- train` and restart, or pass --model FILE.")]
     public static partial void TrainingQuickModel(ILogger logger, string modelPath, int imageCount);
 
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Cannot start: {Reason}")]
+    public static partial void CannotStart(ILogger logger, string reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "MNIST: {Progress}")]
     public static partial void FetchingMnist(ILogger logger, string progress);
 

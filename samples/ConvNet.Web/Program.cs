@@ -34,7 +34,15 @@ builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<PredictionL
 });
 
 var app = builder.Build();
-app.Services.GetRequiredService<DigitClassifier>();   // load (or train) the model now, before the server listens
+try
+{
+    app.Services.GetRequiredService<DigitClassifier>();   // load (or train) the model now, before the server listens
+}
+catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or OptionsValidationException)
+{
+    Log.CannotStart(app.Logger, e.Message);   // a bad model file, no MNIST for the quick model, a wrong setting
+    return 1;
+}
 
 // Endpoints: the page (wwwroot), the prediction API, the model's description, health.
 app.UseExceptionHandler();

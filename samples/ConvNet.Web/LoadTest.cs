@@ -149,6 +149,7 @@ internal static class LoadTest
         }
 
         start.Environment["Logging__LogLevel__Default"] = "Warning";   // a log line per request would measure the console
+        start.Environment["Logging__LogLevel__ConvNet.Web"] = "Information";   // but say which model it serves
         Process server = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start '{program}'.");
         server.OutputDataReceived += (_, line) => PassThrough(line.Data);
         server.ErrorDataReceived += (_, line) => PassThrough(line.Data);

@@ -19,7 +19,7 @@ internal static class QuickModel
     /// <returns>The model, with its accuracy on <paramref name="test"/>.</returns>
     public static Model Train(LabeledDataset training, LabeledDataset test, int images, int seed)
     {
-        var network = new SimpleConvNet(new SimpleConvNetOptions(), seed);
+        var network = SimpleConvNet.Create(seed);
         var options = new TrainerOptions { Epochs = 1, BatchSize = 100, Seed = seed, Schedule = new CosineSchedule(), TrainEvaluationSize = 1000 };
         TrainingHistory history = new Trainer(network, new Adam(network, learningRate: 0.002f), options)
             .Train(training.Take(Math.Min(images, training.Count)), test);

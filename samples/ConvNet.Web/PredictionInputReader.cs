@@ -58,16 +58,16 @@ internal sealed class PredictionInputReader(IOptions<PredictionLimits> limits)
 
     private static bool IsPicture(string? mediaType) => Is(mediaType, "image/png") || Is(mediaType, "image/jpeg");
 
-    private FloatTensor FromPicture(ReadOnlyMemory<byte> encoded)
+    private FloatTensor FromPicture(ArraySegment<byte> encoded)
     {
-        ReadOnlySpan<byte> bytes = encoded.Span;
-        if (!bytes.StartsWith(PngSignature) && !bytes.StartsWith(JpegSignature))
+        if (!encoded.AsSpan().StartsWith(PngSignature) && !encoded.AsSpan().StartsWith(JpegSignature))
         {
             throw new BadHttpRequestException("The picture is neither a PNG nor a JPEG (its first bytes are not either signature).");
         }
 
         try
         {
+            using var bytes = new MemoryStream(encoded.Array!, encoded.Offset, encoded.Count, writable: false);
             (float[] luminance, int width, int height) = ImageFile.ReadGrayscale(bytes, "the upload", _limits.MaxImagePixels);
             return MnistImagePreprocessor.ToMnist(luminance, width, height);
         }
@@ -78,12 +78,12 @@ internal sealed class PredictionInputReader(IOptions<PredictionLimits> limits)
         }
     }
 
-    private static FloatTensor FromGreyValues(ReadOnlyMemory<byte> json)
+    private static FloatTensor FromGreyValues(ArraySegment<byte> json)
     {
         int[]? values;
         try
         {
-            values = JsonSerializer.Deserialize<int[]>(json.Span);
+            values = JsonSerializer.Deserialize<int[]>(json.AsSpan());
         }
         catch (JsonException e)
         {
@@ -110,7 +110,7 @@ internal sealed class PredictionInputReader(IOptions<PredictionLimits> limits)
         return image;
     }
 
-    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, CancellationToken cancellation)
+    private async Task<ArraySegment<byte>> ReadBodyAsync(HttpRequest request, CancellationToken cancellation)
     {
         CheckSize(request.ContentLength);
         using var body = new MemoryStream((int)(request.ContentLength ?? 16 * 1024));
@@ -122,10 +122,10 @@ internal sealed class PredictionInputReader(IOptions<PredictionLimits> limits)
             body.Write(chunk, 0, read);
         }
 
-        return body.GetBuffer().AsMemory(0, (int)body.Length);
+        return new ArraySegment<byte>(body.GetBuffer(), 0, (int)body.Length);
     }
 
-    private async Task<ReadOnlyMemory<byte>> ReadFormFileAsync(HttpRequest request, CancellationToken cancellation)
+    private async Task<ArraySegment<byte>> ReadFormFileAsync(HttpRequest request, CancellationToken cancellation)
     {
         CheckSize(request.ContentLength);
         IFormCollection form;

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using ConvNet.Mnist;
+using ConvNet.Datasets;
 
 namespace ConvNet.Web;
 
@@ -13,9 +13,12 @@ internal sealed class PredictionLimits
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxRequestBytes { get; set; } = 8 * 1024 * 1024;
 
-    /// <summary>The most pixels an uploaded picture may declare, checked before decoding.</summary>
-    [Range(1, 64L * 1024 * 1024)]
-    public long MaxImagePixels { get; set; } = ImageFile.DefaultMaxPixels;
+    /// <summary>
+    /// The most pixels an uploaded picture may declare, checked before decoding: 4096² takes a 12-megapixel phone photo
+    /// and bounds what one upload costs (about 20 bytes a pixel while it is read and preprocessed).
+    /// </summary>
+    [Range(1, MnistImagePreprocessor.MaxPixels)]
+    public long MaxImagePixels { get; set; } = 4096 * 4096;
 
     /// <summary>Predictions running at once (each holds its upload and decoded picture in memory); more wait in the queue.</summary>
     [Range(1, 256)]

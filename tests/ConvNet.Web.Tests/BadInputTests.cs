@@ -72,7 +72,7 @@ public sealed class BadInputTests(WebAppFixture fixture)
 
         using HttpResponseMessage response = await PostAsync(app, TestPictures.FromMnist(fixture.Mnist.Test, 0), "image/png");
 
-        (await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest)).Should().Contain("280×280").And.Contain("10000");
+        (await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest)).Should().Contain("280×280").And.Contain("10,000");
     }
 
     [Theory]

@@ -14,7 +14,8 @@ internal static class Predictions
     /// <summary>The answer for an uploaded picture: the shared decoder, the datasets package's preprocessor, the network.</summary>
     public static DigitPrediction ForPicture(Model model, byte[] encoded)
     {
-        (float[] luminance, int width, int height) = ImageFile.ReadGrayscale(encoded, "the picture");
+        using var bytes = new MemoryStream(encoded);
+        (float[] luminance, int width, int height) = ImageFile.ReadGrayscale(bytes, "the picture");
         return ForImage(model, MnistImagePreprocessor.ToMnist(luminance, width, height));
     }
 

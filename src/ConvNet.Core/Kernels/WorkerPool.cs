@@ -14,8 +14,9 @@ namespace ConvNet.Core.Kernels;
 /// cores, plus the caller, unless <see cref="SetThreadCount"/> says fewer) can change at any time; workers beyond it
 /// sleep. After a loop a worker spins briefly (kernels come in quick succession during training), then blocks on
 /// its semaphore: an idle pool uses no CPU.
-/// Indices are claimed with a compare-and-swap on (generation, next index) so that a late worker can never
-/// run an index of a finished loop with the arguments of the next one.
+/// Indices are claimed with a compare-and-swap on (generation, next index), and a new loop closes the old
+/// generation's claims before it publishes its arguments, so that a late worker can never run an index of a
+/// finished loop with the arguments of the next one (nor the next loop's index outside its claim).
 /// </remarks>
 internal static unsafe class WorkerPool
 {
@@ -111,6 +112,14 @@ internal static unsafe class WorkerPool
         try
         {
             EnsureWorkersStarted();
+
+            // Close the finished loop's claim state before touching the arguments: a late worker may have read that
+            // state and be about to claim "index = old count" with a compare-and-swap, reading _count, _body and
+            // _context in between. Once the state names a closed generation (no index open), that swap fails, so
+            // no worker can run the new loop's arguments outside its own claim. The exchange is a full fence. The
+            // closed generation has its own number so that a worker that sees it still sees the open one as new.
+            int closedGeneration = ++_generation;
+            Interlocked.Exchange(ref _claimState, ((long)closedGeneration << 32) | int.MaxValue);
             _body = body;
             _context = context;
             _count = count;

@@ -4,7 +4,10 @@ namespace ConvNet.Web;
 internal static partial class Log
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving model {ModelName} from {ModelPath} (test accuracy {TestAccuracy:P2})")]
-    public static partial void ModelLoaded(ILogger logger, string modelName, string modelPath, double? testAccuracy);
+    public static partial void ModelLoaded(ILogger logger, string modelName, string modelPath, double testAccuracy);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving model {ModelName} from {ModelPath} (the file records no test accuracy)")]
+    public static partial void ModelLoadedWithoutAccuracy(ILogger logger, string modelName, string modelPath);
 
     [LoggerMessage(Level = LogLevel.Warning, Message =
         "No model file at {ModelPath}: training a quick SimpleConvNet on {ImageCount} MNIST images so that the page works. "

@@ -18,7 +18,15 @@ internal static class ModelLoader
         if (File.Exists(path))
         {
             Model model = Model.Load(path);
-            Log.ModelLoaded(logger, model.Name, path, model.TestAccuracy);
+            if (model.TestAccuracy is double accuracy)
+            {
+                Log.ModelLoaded(logger, model.Name, path, accuracy);
+            }
+            else
+            {
+                Log.ModelLoadedWithoutAccuracy(logger, model.Name, path);
+            }
+
             return new DigitClassifier(model, path, logger);
         }
 

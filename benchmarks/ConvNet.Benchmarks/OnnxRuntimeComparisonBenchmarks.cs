@@ -1,17 +1,16 @@
 using BenchmarkDotNet.Attributes;
 using ConvNet.Core;
+using ConvNet.Core.Data;
 using ConvNet.Core.Networks;
 using ConvNet.Core.Tensors;
-using ConvNet.Onnx;
-using Microsoft.ML.OnnxRuntime;
 
 namespace ConvNet.Benchmarks;
 
 /// <summary>
 /// The fair fight for inference: ConvNet's own Predict against ONNX Runtime running the ONNX export of the same network
 /// (same weights, same images, same machine, same run), at batch 1 and batch 100, both on two threads. ONNX Runtime is
-/// called the fastest way its C# API allows (all graph optimizations, pre-allocated input and output OrtValues over
-/// managed arrays); ConvNet is the baseline, so the Ratio column reads "ONNX Runtime's time / ConvNet's".
+/// called the fastest way its C# API allows (<see cref="OnnxRuntimePeer"/>); ConvNet is the baseline, so the Ratio
+/// column reads "ONNX Runtime's time / ConvNet's".
 /// </summary>
 [MemoryDiagnoser]
 public class OnnxRuntimeComparisonBenchmarks : IDisposable
@@ -20,13 +19,7 @@ public class OnnxRuntimeComparisonBenchmarks : IDisposable
 
     private INetwork _network = null!;
     private FloatTensor _batch = null!;
-    private SessionOptions _sessionOptions = null!;
-    private InferenceSession _session = null!;
-    private RunOptions _runOptions = null!;
-    private OrtValue[] _inputs = [];
-    private OrtValue[] _outputs = [];
-    private readonly string[] _inputNames = [OnnxExport.InputName];
-    private readonly string[] _outputNames = [OnnxExport.ScoresName];
+    private OnnxRuntimePeer _onnxRuntime = null!;
 
     /// <summary>The library's network by <see cref="ModelCatalog"/> name.</summary>
     [Params(ModelCatalog.Simple, ModelCatalog.Best)]
@@ -48,30 +41,13 @@ public class OnnxRuntimeComparisonBenchmarks : IDisposable
         }
 
         _batch = new FloatTensor(new TensorShape(BatchSize, 1, 28, 28), pixels);
-
-        using var model = new MemoryStream();
-        OnnxExport.Save(_network, model);
-        _sessionOptions = new SessionOptions
-        {
-            IntraOpNumThreads = ConvNetRuntime.ThreadCount,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
-        _session = new InferenceSession(model.ToArray(), _sessionOptions);
-        _runOptions = new RunOptions();
-        _inputs = [OrtValue.CreateTensorValueFromMemory(pixels, [BatchSize, 1, 28, 28])];
-        _outputs = [OrtValue.CreateTensorValueFromMemory(new float[BatchSize * _network.ClassCount], [BatchSize, _network.ClassCount])];
+        _onnxRuntime = new OnnxRuntimePeer(_network, new LabeledDataset(_batch, new int[BatchSize]));
     }
 
     [GlobalCleanup]
     public void Dispose()
     {
-        _inputs[0].Dispose();
-        _outputs[0].Dispose();
-        _runOptions.Dispose();
-        _session.Dispose();
-        _sessionOptions.Dispose();
+        _onnxRuntime.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -79,5 +55,5 @@ public class OnnxRuntimeComparisonBenchmarks : IDisposable
     public FloatTensor ConvNet() => _network.Predict(_batch);
 
     [Benchmark]
-    public void OnnxRuntime() => _session.Run(_runOptions, _inputNames, _inputs, _outputNames, _outputs);
+    public void OnnxRuntime() => _onnxRuntime.Predict(0, BatchSize);
 }

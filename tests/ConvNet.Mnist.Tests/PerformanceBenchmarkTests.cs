@@ -1,4 +1,5 @@
 using ConvNet.Core.Data;
+using ConvNet.Core.Networks;
 using ConvNet.Core.Tensors;
 using ConvNet.Core.Training;
 using ConvNet.Mnist.Bench;
@@ -17,15 +18,17 @@ public class PerformanceBenchmarkTests
     }
 
     [Fact]
-    public void The_report_adds_ONNX_Runtime_s_figures_when_it_was_compared()
+    public void The_report_adds_the_peer_s_name_and_figures_when_one_was_compared()
     {
         var report = new PerformanceReport(12.3456, 7.4071, 12345.6, 0.123456, 98.76, 0)
         {
-            OnnxRuntimeImagesPerSecond = 23456.7,
-            OnnxRuntimeLatencyMilliseconds = 0.054321,
+            Peer = "ONNX Runtime 1.31.1 on the exported network",
+            PeerImagesPerSecond = 23456.7,
+            PeerLatencyMilliseconds = 0.054321,
         };
 
-        report.ToJson().Should().EndWith(", \"allocated_bytes_per_step\": 0, \"ort_infer_images_per_s\": 23457, \"ort_latency_ms\": 0.0543}");
+        report.ToJson().Should().EndWith(
+            ", \"allocated_bytes_per_step\": 0, \"peer\": \"ONNX Runtime 1.31.1 on the exported network\", \"peer_infer_images_per_s\": 23457, \"peer_latency_ms\": 0.0543}");
     }
 
     [Fact]
@@ -45,27 +48,49 @@ public class PerformanceBenchmarkTests
         report.LatencyMilliseconds.Should().BePositive();
         report.GemmGflops.Should().BePositive();
         report.AllocatedBytesPerStep.Should().BeGreaterThanOrEqualTo(0);
-        progress.ToString().Should().Contain("train step @100").And.Contain("inference @100").And.Contain("batch-1 latency").And.Contain("GEMM 1024³")
-            .And.Contain("ONNX Runtime").And.Contain("on the exported network");
-        report.OnnxRuntimeImagesPerSecond.Should().NotBeNull();
-        report.OnnxRuntimeLatencyMilliseconds.Should().NotBeNull();
+        progress.ToString().Should().Contain("train step @100").And.Contain("inference @100").And.Contain("batch-1 latency").And.Contain("GEMM 1024³");
+        report.Peer.Should().BeNull();
+        report.PeerImagesPerSecond.Should().BeNull();
+        report.ToJson().Should().NotContain("peer");
     }
 
     [Fact]
-    public void Without_the_comparison_ONNX_Runtime_is_not_started_and_not_reported()
+    public void A_peer_engine_is_made_from_the_benchmarked_network_and_timed_on_the_same_images()
     {
         var options = new PerformanceBenchmarkOptions
         {
-            TimedSteps = 1, WarmupSteps = 0, InferenceImages = 100, InferencePasses = 1, LatencyRuns = 1, GemmRuns = 1,
-            CompareWithOnnxRuntime = false,
+            TimedSteps = 1, WarmupSteps = 0, InferenceImages = 200, InferencePasses = 2, LatencyRuns = 60, GemmRuns = 1,
         };
         var progress = new StringWriter();
+        CountingPeer? peer = null;
 
-        PerformanceReport report = PerformanceBenchmark.Run(options, progress: progress);
+        PerformanceReport report = PerformanceBenchmark.Run(options, progress: progress, peer: (network, data) => peer = new CountingPeer(network, data));
 
-        report.OnnxRuntimeImagesPerSecond.Should().BeNull();
-        report.ToJson().Should().NotContain("ort_");
-        progress.ToString().Should().NotContain("ONNX Runtime");
+        peer.Should().NotBeNull();
+        peer!.Disposed.Should().BeTrue("the benchmark owns the peer it made");
+        peer.Images.Should().Be((3 * 200) + (3 * 50), "one untimed and two timed inference passes of 200 images; single images in whole blocks of 50, one untimed and two for the 60 timed");
+        report.Peer.Should().Be("ConvNet again");
+        report.PeerImagesPerSecond.Should().BePositive();
+        report.PeerLatencyMilliseconds.Should().BePositive();
+        progress.ToString().Should().Contain("ConvNet again, ").And.Contain("same run");
+    }
+
+    /// <summary>A real second engine: another call path into the same network, counting the images it scored.</summary>
+    private sealed class CountingPeer(INetwork network, LabeledDataset data) : IInferencePeer
+    {
+        public int Images { get; private set; }
+
+        public bool Disposed { get; private set; }
+
+        public string Name => "ConvNet again";
+
+        public void Predict(int start, int count)
+        {
+            network.Predict(data.Inputs.SliceBatch(start, count));
+            Images += count;
+        }
+
+        public void Dispose() => Disposed = true;
     }
 
     [Fact]

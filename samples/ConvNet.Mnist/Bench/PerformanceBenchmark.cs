@@ -11,8 +11,9 @@ namespace ConvNet.Mnist.Bench;
 /// <summary>
 /// Times SimpleConvNet on this machine the way the PyTorch reference script does: a training step (forward,
 /// backward, SGD update) at batch 100, inference throughput in batches, single-image latency, plus the GEMM
-/// on a 1024³ product and the bytes a steady-state training step allocates. Medians after warm-up. Inference is timed
-/// side by side with ONNX Runtime running the ONNX export of the same network (the two take turns).
+/// on a 1024³ product and the bytes a steady-state training step allocates. Medians after warm-up. Given a peer
+/// engine (the benchmarks project passes ONNX Runtime on the ONNX export of the same network), inference is timed
+/// side by side with it, the two taking turns.
 /// </summary>
 /// <remarks>Run it on an otherwise idle machine, and compare implementations within one run: figures drift with load.</remarks>
 public static class PerformanceBenchmark
@@ -23,8 +24,13 @@ public static class PerformanceBenchmark
     /// <param name="options">Run lengths; null for the defaults.</param>
     /// <param name="data">Images [count, 1, 28, 28] with labels 0–9; at least one batch. Null for random images.</param>
     /// <param name="progress">Receives one line per phase; null for none.</param>
+    /// <param name="peer">Makes the engine to time beside ConvNet's inference from the network and the images; null for none.</param>
     /// <exception cref="ArgumentException">The data are not [count, 1, 28, 28] or hold less than one batch.</exception>
-    public static PerformanceReport Run(PerformanceBenchmarkOptions? options = null, LabeledDataset? data = null, TextWriter? progress = null)
+    public static PerformanceReport Run(
+        PerformanceBenchmarkOptions? options = null,
+        LabeledDataset? data = null,
+        TextWriter? progress = null,
+        Func<INetwork, LabeledDataset, IInferencePeer>? peer = null)
     {
         options ??= new PerformanceBenchmarkOptions();
         options.Validate();
@@ -36,23 +42,23 @@ public static class PerformanceBenchmark
         (double stepMilliseconds, long allocatedPerStep) = TimeTrainingSteps(network, data, options);
         progress?.WriteLine($"train step @{options.BatchSize}: {stepMilliseconds:F2} ms, {allocatedPerStep} bytes allocated per step");
 
-        // Inference side by side with ONNX Runtime on the export of the same network (same weights, same images),
-        // the two taking turns pass by pass and block by block so that drift and load hit both alike.
-        using OnnxRuntimeEngine? onnxRuntime = options.CompareWithOnnxRuntime ? new OnnxRuntimeEngine(network, data) : null;
+        // Inference side by side with the peer on the same network (same weights, same images), the two taking turns
+        // pass by pass and block by block so that drift and load hit both alike.
+        using IInferencePeer? peerEngine = peer?.Invoke(network, data);
         var engines = new List<Action<int, int>> { (start, count) => network.Predict(data.Inputs.SliceBatch(start, count)) };
-        if (onnxRuntime is not null)
+        if (peerEngine is not null)
         {
-            engines.Add(onnxRuntime.Predict);
+            engines.Add(peerEngine.Predict);
         }
 
         double[] imagesPerSecond = TimeInference(engines, data, options);
         double[] latencyMilliseconds = TimeLatency(engines, data, options);
         progress?.WriteLine($"inference @{options.BatchSize}: {imagesPerSecond[0]:F0} images/s");
         progress?.WriteLine($"batch-1 latency: {latencyMilliseconds[0]:F3} ms");
-        if (onnxRuntime is not null)
+        if (peerEngine is not null)
         {
             progress?.WriteLine(
-                $"ONNX Runtime {OnnxRuntimeEngine.Version} on the exported network, {ConvNetRuntime.ThreadCount} threads, same run: " +
+                $"{peerEngine.Name}, {ConvNetRuntime.ThreadCount} threads, same run: " +
                 $"inference @{options.BatchSize} {imagesPerSecond[1]:F0} images/s (ConvNet ×{imagesPerSecond[0] / imagesPerSecond[1]:F2}), " +
                 $"batch-1 latency {latencyMilliseconds[1]:F3} ms (ConvNet ×{latencyMilliseconds[0] / latencyMilliseconds[1]:F2} the time)");
         }
@@ -63,8 +69,9 @@ public static class PerformanceBenchmark
         double epochSeconds = stepMilliseconds / 1000 * Math.Ceiling((double)options.EpochImages / options.BatchSize);
         return new PerformanceReport(stepMilliseconds, epochSeconds, imagesPerSecond[0], latencyMilliseconds[0], gemmGflops, allocatedPerStep)
         {
-            OnnxRuntimeImagesPerSecond = onnxRuntime is null ? null : imagesPerSecond[1],
-            OnnxRuntimeLatencyMilliseconds = onnxRuntime is null ? null : latencyMilliseconds[1],
+            Peer = peerEngine?.Name,
+            PeerImagesPerSecond = peerEngine is null ? null : imagesPerSecond[1],
+            PeerLatencyMilliseconds = peerEngine is null ? null : latencyMilliseconds[1],
         };
     }
 

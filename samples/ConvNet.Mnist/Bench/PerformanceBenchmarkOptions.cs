@@ -32,12 +32,6 @@ public sealed record PerformanceBenchmarkOptions
     /// <summary>Timed 1024³ matrix products; the median is reported.</summary>
     public int GemmRuns { get; init; } = 10;
 
-    /// <summary>
-    /// True (the default) to time ONNX Runtime on the ONNX export of the same network beside ConvNet's own inference,
-    /// with as many threads as ConvNet's kernels use.
-    /// </summary>
-    public bool CompareWithOnnxRuntime { get; init; } = true;
-
     /// <summary>Seed of the network's weights and of the synthetic images.</summary>
     public int Seed { get; init; } = 1;
 

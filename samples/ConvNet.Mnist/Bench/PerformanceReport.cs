@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace ConvNet.Mnist.Bench;
 
@@ -12,7 +13,7 @@ namespace ConvNet.Mnist.Bench;
 /// <param name="LatencyMilliseconds">One prediction for a single image.</param>
 /// <param name="GemmGflops">Billions of floating-point operations per second of the 1024×1024×1024 product.</param>
 /// <param name="AllocatedBytesPerStep">Managed bytes allocated per steady-state training step, on all threads.</param>
-/// <remarks>With ONNX Runtime compared, its two figures were measured in turns with ConvNet's, on the same images.</remarks>
+/// <remarks>With a peer engine compared, its two figures were measured in turns with ConvNet's, on the same images.</remarks>
 public sealed record PerformanceReport(
     double TrainStepMilliseconds,
     double EpochSeconds,
@@ -21,16 +22,19 @@ public sealed record PerformanceReport(
     double GemmGflops,
     long AllocatedBytesPerStep)
 {
-    /// <summary>ONNX Runtime's predictions per second on the export of the same network, or null when not compared.</summary>
-    public double? OnnxRuntimeImagesPerSecond { get; init; }
+    /// <summary>The peer engine timed beside ConvNet's inference (for example "ONNX Runtime 1.31.1"), or null for none.</summary>
+    public string? Peer { get; init; }
 
-    /// <summary>ONNX Runtime's single-image time on the export of the same network, or null when not compared.</summary>
-    public double? OnnxRuntimeLatencyMilliseconds { get; init; }
+    /// <summary>The peer's predictions per second on the same network and images, or null when not compared.</summary>
+    public double? PeerImagesPerSecond { get; init; }
+
+    /// <summary>The peer's single-image time on the same network, or null when not compared.</summary>
+    public double? PeerLatencyMilliseconds { get; init; }
 
     /// <summary>
     /// The report as one JSON line: <c>{"train_step_ms": …, "epoch_s": …, "infer_images_per_s": …, "latency_ms": …,
-    /// "gemm_gflops": …, "allocated_bytes_per_step": …}</c>, with <c>"ort_infer_images_per_s"</c> and <c>"ort_latency_ms"</c>
-    /// before the closing brace when ONNX Runtime was compared.
+    /// "gemm_gflops": …, "allocated_bytes_per_step": …}</c>, with <c>"peer"</c>, <c>"peer_infer_images_per_s"</c> and
+    /// <c>"peer_latency_ms"</c> before the closing brace when a peer was compared.
     /// </summary>
     public string ToJson()
     {
@@ -38,9 +42,11 @@ public sealed record PerformanceReport(
             CultureInfo.InvariantCulture,
             $"{{\"train_step_ms\": {TrainStepMilliseconds:F3}, \"epoch_s\": {EpochSeconds:F2}, \"infer_images_per_s\": {InferenceImagesPerSecond:F0}, " +
             $"\"latency_ms\": {LatencyMilliseconds:F4}, \"gemm_gflops\": {GemmGflops:F1}, \"allocated_bytes_per_step\": {AllocatedBytesPerStep}");
-        string onnxRuntime = OnnxRuntimeImagesPerSecond is { } images && OnnxRuntimeLatencyMilliseconds is { } latency
-            ? string.Create(CultureInfo.InvariantCulture, $", \"ort_infer_images_per_s\": {images:F0}, \"ort_latency_ms\": {latency:F4}")
+        string peer = Peer is { } name && PeerImagesPerSecond is { } images && PeerLatencyMilliseconds is { } latency
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $", \"peer\": {JsonSerializer.Serialize(name)}, \"peer_infer_images_per_s\": {images:F0}, \"peer_latency_ms\": {latency:F4}")
             : "";
-        return figures + onnxRuntime + "}";
+        return figures + peer + "}";
     }
 }

@@ -1,17 +1,18 @@
 using ConvNet.Core;
 using ConvNet.Core.Data;
 using ConvNet.Core.Networks;
+using ConvNet.Mnist.Bench;
 using ConvNet.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
-namespace ConvNet.Mnist.Bench;
+namespace ConvNet.Benchmarks;
 
 /// <summary>
 /// ONNX Runtime running the ONNX export of a network, the way the fastest C# callers use it (and the ONNX Runtime
 /// anchor measured it): CPU, as many intra-op threads as ConvNet's kernels use, all graph optimizations, inputs and
 /// outputs pre-allocated as <see cref="OrtValue"/>s over managed arrays, so a call copies nothing.
 /// </summary>
-internal sealed class OnnxRuntimeEngine : IDisposable
+internal sealed class OnnxRuntimePeer : IInferencePeer
 {
     private readonly SessionOptions _options;
     private readonly InferenceSession _session;
@@ -28,7 +29,7 @@ internal sealed class OnnxRuntimeEngine : IDisposable
     private readonly int _classCount;
 
     /// <summary>Exports <paramref name="network"/> in memory and opens a session on it over a copy of <paramref name="data"/>'s images.</summary>
-    public OnnxRuntimeEngine(INetwork network, LabeledDataset data)
+    public OnnxRuntimePeer(INetwork network, LabeledDataset data)
     {
         using var model = new MemoryStream();
         OnnxExport.Save(network, model);
@@ -46,10 +47,11 @@ internal sealed class OnnxRuntimeEngine : IDisposable
         _classCount = network.ClassCount;
     }
 
-    /// <summary>ONNX Runtime's version.</summary>
-    public static string Version => OrtEnv.Instance().GetVersionString();
+    /// <inheritdoc/>
+    public string Name => $"ONNX Runtime {OrtEnv.Instance().GetVersionString()} on the exported network";
 
-    /// <summary>Scores the <paramref name="count"/> images from <paramref name="start"/> (views and outputs are made on first use).</summary>
+    /// <inheritdoc/>
+    /// <remarks>Input views and outputs are made on first use of each range, then reused.</remarks>
     public void Predict(int start, int count)
     {
         if (!_inputs.TryGetValue((start, count), out OrtValue? input))

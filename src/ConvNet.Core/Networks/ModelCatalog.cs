@@ -57,7 +57,7 @@ public static class ModelCatalog
             {
                 Epochs = 8,
                 Schedule = new CosineSchedule(),
-                Augmentation = new ShiftRotateAugmentation(maxShift: 2, maxRotationDegrees: 10f, seed),
+                Augmentation = new ImageAugmentation(new ImageAugmentationOptions { MaxShift = 2, MaxRotationDegrees = 10f }, seed),
             }),
         };
     }

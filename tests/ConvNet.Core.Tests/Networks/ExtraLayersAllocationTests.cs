@@ -16,7 +16,7 @@ public class ExtraLayersAllocationTests
             .Convolution(4, kernelSize: 3, padding: 1).BatchNormalization().LeakyRelu().MaxPool(2)
             .Flatten().Affine(16).BatchNormalization().Tanh().Dropout(0.5f).Affine(12).Sigmoid().Affine(10)
             .Build(new SoftmaxWithLoss(), seed: 1);
-        var augmentation = new ShiftRotateAugmentation(2, 10f, seed: 1);
+        var augmentation = new ImageAugmentation(new ImageAugmentationOptions { MaxShift = 2, MaxRotationDegrees = 10f, HorizontalFlip = true }, seed: 1);
         FloatTensor images = TestTensors.Uniform(new Random(2), 16, 1, 12, 12);
         var augmented = new FloatTensor(images.Shape);
         int[] labels = Enumerable.Range(0, 16).Select(i => i % 10).ToArray();

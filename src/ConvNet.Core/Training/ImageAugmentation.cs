@@ -1,0 +1,166 @@
+using ConvNet.Core.Tensors;
+
+namespace ConvNet.Core.Training;
+
+/// <summary>
+/// Randomly shifts, rotates and mirrors each image of a batch as its <see cref="ImageAugmentationOptions"/> say, for
+/// images of any size and channel count (grey digits, RGB photos). All channels of an image get the same
+/// transformation; each image gets its own.
+/// </summary>
+/// <remarks>
+/// Per image it draws, in this order, a shift along x and along y, an angle and (only when flips are on) a coin, from
+/// a generator seeded at construction, so a run is reproducible. Without rotation the shift and flip are whole-pixel
+/// copies; with rotation each output pixel is sampled bilinearly. Allocates nothing per batch.
+/// </remarks>
+public sealed class ImageAugmentation : IBatchAugmentation
+{
+    private readonly Random _random;
+
+    /// <summary>Creates the augmentation.</summary>
+    /// <param name="options">What to do to each image.</param>
+    /// <param name="seed">The seed of the generator.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the message names it).</exception>
+    public ImageAugmentation(ImageAugmentationOptions options, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        _random = new Random(seed);
+    }
+
+    /// <summary>What the augmentation does to each image.</summary>
+    public ImageAugmentationOptions Options { get; }
+
+    /// <inheritdoc />
+    public void Apply(FloatTensor source, FloatTensor destination)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (source.Shape.Rank != 4 || destination.Shape != source.Shape)
+        {
+            throw new ArgumentException(
+                $"Augmentation needs a source [N, C, H, W] and a destination of the same shape; got {source.Shape} and {destination.Shape}.",
+                nameof(destination));
+        }
+
+        int channels = source.Shape[1];
+        int height = source.Shape[2];
+        int width = source.Shape[3];
+        int planeSize = height * width;
+        int maxShift = Options.MaxShift;
+        float maxRadians = Options.MaxRotationDegrees * MathF.PI / 180f;
+        ReadOnlySpan<float> from = source.ReadOnlySpan;
+        Span<float> to = destination.Span;
+        for (int item = 0; item < source.Shape.BatchSize; item++)
+        {
+            int shiftX = _random.Next(-maxShift, maxShift + 1);
+            int shiftY = _random.Next(-maxShift, maxShift + 1);
+            float angle = ((_random.NextSingle() * 2f) - 1f) * maxRadians;
+            bool flip = Options.HorizontalFlip && _random.Next(2) == 1;
+            for (int channel = 0; channel < channels; channel++)
+            {
+                int start = ((item * channels) + channel) * planeSize;
+                var plane = new Plane(from.Slice(start, planeSize), height, width, flip, Options.Fill);
+                if (angle == 0f)
+                {
+                    plane.Shift(to.Slice(start, planeSize), shiftX, shiftY);
+                }
+                else
+                {
+                    plane.Warp(to.Slice(start, planeSize), shiftX, shiftY, angle);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// destination = the source plane [height, width], mirrored left to right when <paramref name="flip"/>, rotated by
+    /// <paramref name="angle"/> radians about its centre (a positive angle turns it clockwise as displayed, y growing
+    /// downwards), then moved by (shiftX, shiftY); bilinear, <paramref name="fill"/> outside.
+    /// </summary>
+    internal static void Warp(
+        ReadOnlySpan<float> source, Span<float> destination, int height, int width, float shiftX, float shiftY, float angle, bool flip = false, float fill = 0f) =>
+        new Plane(source, height, width, flip, fill).Warp(destination, shiftX, shiftY, angle);
+
+    /// <summary>One channel of one image, read as if already mirrored when <see cref="_flip"/> is set.</summary>
+    private readonly ref struct Plane(ReadOnlySpan<float> source, int height, int width, bool flip, float fill)
+    {
+        private readonly ReadOnlySpan<float> _source = source;
+        private readonly bool _flip = flip;
+
+        /// <summary>Whole-pixel move: each output row is a (possibly reversed) copy of one source row, fill around it.</summary>
+        public void Shift(Span<float> destination, int shiftX, int shiftY)
+        {
+            // Output x reads (mirrored) source column x − shiftX, so the covered outputs are [max(0, shiftX), min(width, width + shiftX)).
+            int firstX = Math.Max(0, shiftX);
+            int endX = Math.Min(width, width + shiftX);
+            for (int y = 0; y < height; y++)
+            {
+                Span<float> row = destination.Slice(y * width, width);
+                int sourceY = y - shiftY;
+                if ((uint)sourceY >= (uint)height || firstX >= endX)
+                {
+                    row.Fill(fill);
+                    continue;
+                }
+
+                row[..firstX].Fill(fill);
+                row[endX..].Fill(fill);
+                ReadOnlySpan<float> sourceRow = _source.Slice(sourceY * width, width);
+                if (!_flip)
+                {
+                    sourceRow[(firstX - shiftX)..(endX - shiftX)].CopyTo(row[firstX..endX]);
+                    continue;
+                }
+
+                for (int x = firstX; x < endX; x++)
+                {
+                    row[x] = sourceRow[width - 1 - (x - shiftX)];
+                }
+            }
+        }
+
+        /// <summary>Rotation and sub-pixel shift: each output pixel looks up where it came from and samples bilinearly.</summary>
+        public void Warp(Span<float> destination, float shiftX, float shiftY, float angle)
+        {
+            float cos = MathF.Cos(angle);
+            float sin = MathF.Sin(angle);
+            float centreX = (width - 1) / 2f;
+            float centreY = (height - 1) / 2f;
+            for (int y = 0; y < height; y++)
+            {
+                // The inverse rotation of (p − centre − shift).
+                float v = y - centreY - shiftY;
+                for (int x = 0; x < width; x++)
+                {
+                    float u = x - centreX - shiftX;
+                    float sourceX = (cos * u) + (sin * v) + centreX;
+                    float sourceY = (-sin * u) + (cos * v) + centreY;
+                    destination[(y * width) + x] = Sample(sourceX, sourceY);
+                }
+            }
+        }
+
+        private float Sample(float x, float y)
+        {
+            int left = (int)MathF.Floor(x);
+            int top = (int)MathF.Floor(y);
+            float right = x - left;
+            float bottom = y - top;
+            return (Pixel(left, top) * (1f - right) * (1f - bottom))
+                + (Pixel(left + 1, top) * right * (1f - bottom))
+                + (Pixel(left, top + 1) * (1f - right) * bottom)
+                + (Pixel(left + 1, top + 1) * right * bottom);
+        }
+
+        private float Pixel(int x, int y)
+        {
+            if ((uint)x >= (uint)width || (uint)y >= (uint)height)
+            {
+                return fill;
+            }
+
+            return _source[(y * width) + (_flip ? width - 1 - x : x)];
+        }
+    }
+}

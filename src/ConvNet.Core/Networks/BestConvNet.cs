@@ -20,14 +20,32 @@ public static class BestConvNet
     /// <summary>The dropout rate after the hidden layer.</summary>
     public const float DropoutRate = 0.3f;
 
-    /// <summary>The stack, ready to build with a seed of your choice or to extend.</summary>
-    public static SequentialBuilder CreateBuilder() =>
-        new SequentialBuilder(new TensorShape(1, 28, 28))
+    /// <summary>The stack for 1×28×28 digits and 10 classes, ready to build with a seed of your choice or to extend.</summary>
+    public static SequentialBuilder CreateBuilder() => CreateBuilder(new TensorShape(1, 28, 28), classCount: 10);
+
+    /// <summary>
+    /// The same stack for images of another size or colour and another number of classes (for example [3, 32, 32] and
+    /// the class folders of an image dataset): each pooling halves the sides, so they must be at least 8 pixels.
+    /// </summary>
+    /// <param name="inputShape">One image [channels, height, width].</param>
+    /// <param name="classCount">The number of classes, 2 or more.</param>
+    /// <exception cref="ArgumentException">The shape is not [C, H, W] with sides of at least 8 pixels.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Fewer than 2 classes.</exception>
+    public static SequentialBuilder CreateBuilder(TensorShape inputShape, int classCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
+        if (inputShape.Rank != 3 || inputShape[1] < 8 || inputShape[2] < 8)
+        {
+            throw new ArgumentException($"BestConvNet takes images [channels, height, width] of at least 8 × 8 pixels; got {inputShape}.", nameof(inputShape));
+        }
+
+        return new SequentialBuilder(inputShape)
             .Convolution(32, kernelSize: 5, padding: 2).BatchNormalization().Relu().MaxPool(2)
             .Convolution(64, kernelSize: 3, padding: 1).BatchNormalization().Relu().MaxPool(2)
             .Convolution(64, kernelSize: 3, padding: 1).BatchNormalization().Relu().MaxPool(2)
             .Affine(128).BatchNormalization().Relu().Dropout(DropoutRate)
-            .Affine(10);
+            .Affine(classCount);
+    }
 
     /// <summary>Builds the network with He-normal weights and dropout masks drawn from <paramref name="seed"/>.</summary>
     public static Sequential Create(int seed) => CreateBuilder().Build(new SoftmaxWithLoss(), seed, WeightInitScheme.HeNormal);

@@ -3,11 +3,11 @@ using ScottPlot;
 
 namespace ConvNet.Mnist;
 
-/// <summary>The seed's learning-curve chart: train and test accuracy per epoch, accuracy axis 0 to 1, legend lower right.</summary>
+/// <summary>The seed's learning-curve chart: train and test (or validation) accuracy per epoch, accuracy axis 0 to 1, legend lower right.</summary>
 internal static class LearningCurveChart
 {
     /// <summary>Writes the chart as a PNG.</summary>
-    public static void Save(string path, string title, IReadOnlyList<double> trainAccuracy, IReadOnlyList<double> testAccuracy)
+    public static void Save(string path, string title, IReadOnlyList<double> trainAccuracy, IReadOnlyList<double> testAccuracy, string testName = "test")
     {
         double[] epochs = Enumerable.Range(1, trainAccuracy.Count).Select(epoch => (double)epoch).ToArray();
         var plot = new Plot();
@@ -20,7 +20,7 @@ internal static class LearningCurveChart
         train.LegendText = "train";
         train.MarkerShape = MarkerShape.FilledCircle;
         var test = plot.Add.Scatter(epochs, testAccuracy.ToArray());
-        test.LegendText = "test";
+        test.LegendText = testName;
         test.MarkerShape = MarkerShape.FilledSquare;
         test.LinePattern = LinePattern.Dashed;
 

@@ -21,10 +21,13 @@ internal sealed record TestScore(int[] Predictions, int Correct, int Total)
         return new TestScore(predictions, correct, predictions.Length);
     }
 
-    /// <summary>The fraction right, in [0, 1].</summary>
+    /// <summary>The fraction predicted right.</summary>
     public double Accuracy => (double)Correct / Total;
 
     /// <summary>The closing line of <c>train</c> and <c>evaluate</c>, such as <c>Test accuracy: 98.93% (9893/10000)</c>.</summary>
-    public string Summary => string.Create(
-        CultureInfo.InvariantCulture, $"Test accuracy: {100.0 * Correct / Total:0.00}% ({Correct}/{Total})");
+    public string Summary => Line("test");
+
+    /// <summary>The closing line for a set called <paramref name="setName"/>, such as <c>Validation accuracy: 99.00% (99/100)</c>.</summary>
+    public string Line(string setName) => string.Create(
+        CultureInfo.InvariantCulture, $"{char.ToUpperInvariant(setName[0])}{setName[1..]} accuracy: {100.0 * Correct / Total:0.00}% ({Correct}/{Total})");
 }

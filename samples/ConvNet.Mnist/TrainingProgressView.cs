@@ -8,8 +8,8 @@ namespace ConvNet.Mnist;
 /// <summary>Runs a <see cref="Trainer"/> under a progress bar (loss and ETA) and prints one line per finished epoch.</summary>
 internal static class TrainingProgressView
 {
-    /// <summary>Trains and returns the history; Ctrl+C stops at the next step.</summary>
-    public static TrainingHistory Run(Trainer trainer, LabeledDataset train, LabeledDataset test, CancellationToken cancellation) =>
+    /// <summary>Trains and returns the history, the per-epoch accuracy on <paramref name="test"/> shown as <paramref name="testName"/>; Ctrl+C stops at the next step.</summary>
+    public static TrainingHistory Run(Trainer trainer, LabeledDataset train, LabeledDataset test, string testName, CancellationToken cancellation) =>
         AnsiConsole.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
@@ -25,20 +25,20 @@ internal static class TrainingProgressView
                         $"epoch {report.Epoch}/{report.TotalEpochs}  loss {report.Loss:0.0000}  ETA {report.EstimatedRemaining:h\\:mm\\:ss}");
                     if (report.CompletedEpoch is { } epoch)
                     {
-                        AnsiConsole.WriteLine(EpochLine(epoch, report.TotalEpochs));
+                        AnsiConsole.WriteLine(EpochLine(epoch, report.TotalEpochs, testName));
                     }
                 });
                 return trainer.Train(train, test, progress, cancellation);
             });
 
     /// <summary>For example <c>epoch  3/10  loss 0.0412  train 99.02%  test 98.87%  14.2 s</c>.</summary>
-    public static string EpochLine(EpochResult epoch, int totalEpochs)
+    public static string EpochLine(EpochResult epoch, int totalEpochs, string testName = "test")
     {
         int width = totalEpochs.ToString(CultureInfo.InvariantCulture).Length;
         return string.Create(
             CultureInfo.InvariantCulture,
             $"epoch {epoch.Epoch.ToString(CultureInfo.InvariantCulture).PadLeft(width)}/{totalEpochs}  loss {epoch.Loss:0.0000}  " +
-            $"train {Percent(epoch.TrainAccuracy)}  test {Percent(epoch.TestAccuracy)}  {epoch.Seconds:0.0} s");
+            $"train {Percent(epoch.TrainAccuracy)}  {testName} {Percent(epoch.TestAccuracy)}  {epoch.Seconds:0.0} s");
     }
 
     private static string Percent(double? accuracy) =>

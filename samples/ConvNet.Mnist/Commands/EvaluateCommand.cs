@@ -3,30 +3,38 @@ using ConvNet.Core.Data;
 using ConvNet.Core.Models;
 using ConvNet.Core.Training;
 using ConvNet.Datasets;
+using ConvNet.Datasets.Images;
 using Spectre.Console;
 
 namespace ConvNet.Mnist.Commands;
 
-/// <summary><c>evaluate</c>: test accuracy, confusion matrix and a PNG grid of the misclassified digits of a saved model.</summary>
+/// <summary>
+/// <c>evaluate</c>: test accuracy, confusion matrix (with class names) and, for 28×28 grey models, a PNG grid of the
+/// misclassified test images of a saved model — on the test set of the dataset it was trained on, or for a model
+/// trained on an image folder, on every picture of <c>--images DIR</c> (a test folder laid out the same way).
+/// </summary>
 internal sealed class EvaluateCommand : Command
 {
-    /// <summary>The grid shows at most this many misclassified digits.</summary>
-    private const int MaxGridDigits = 100;
+    /// <summary>The grid shows at most this many misclassified images.</summary>
+    private const int MaxGridImages = 100;
 
     private readonly Option<string?> _model = SampleOptions.Path(
         "--model", "FILE", $"the model to evaluate (default {RunFiles.DefaultModelPath})", alias: "-m");
     private readonly Option<int?> _testSize = SampleOptions.WholeNumber(
         "--test-size", "N", "use the first N test images (default all 10000)", minimum: 1);
     private readonly Option<string?> _output = SampleOptions.Path(
-        "--output", "FILE", $"where to write the misclassified-digit grid (default {RunFiles.MisclassifiedFileName} beside the model)", alias: "-o");
+        "--output", "FILE", $"where to write the misclassified-image grid (default {RunFiles.MisclassifiedFileName} beside the model)", alias: "-o");
+    private readonly Option<string?> _images = SampleOptions.Path(
+        "--images", "DIR", "for a model trained on an image folder: a folder of test pictures, one sub-folder per class");
     private readonly Option<string?> _data = MnistData.CreateFolderOption();
 
     public EvaluateCommand()
-        : base("evaluate", "Score a saved model on the MNIST test set: accuracy, confusion matrix, misclassified digits.")
+        : base("evaluate", "Score a saved model on its test set: accuracy, confusion matrix, misclassified images.")
     {
         Add(_model);
         Add(_testSize);
         Add(_output);
+        Add(_images);
         Add(_data);
         SetAction(RunAsync);
     }
@@ -39,50 +47,59 @@ internal sealed class EvaluateCommand : Command
             _output.Name,
             (modelPath, _model.Name));
         Model model = Model.Load(modelPath);
-        MnistDataset mnist = await MnistData.LoadAsync(parse.GetValue(_data), cancellation).ConfigureAwait(false);
-        LabeledDataset test = MnistData.TakeFirst(mnist.Test, parse.GetValue(_testSize), _testSize.Name);
+        LabeledDataset test = model.Properties.TryGetValue(ImageTransform.PropertyKey, out string? transform)
+            ? LoadTestFolder(model, ImageTransform.FromJson(transform), parse.GetValue(_images), cancellation)
+            : await LoadTestSetAsync(model, parse, cancellation).ConfigureAwait(false);
 
         TestScore score = TestScore.Of(model.Network, test);
-        var confusion = new ConfusionMatrix(MnistDataset.ClassCount);
-        for (int i = 0; i < test.Count; i++)
+        AnsiConsole.Write(ConfusionTable.Create(ConfusionMatrix.Compute(model.Network, test), model.Labels));
+        if (model.Network.InputShape == new Core.Tensors.TensorShape(1, MnistDataset.ImageSize, MnistDataset.ImageSize))
         {
-            confusion.Add(test.Labels[i], score.Predictions[i]);
+            List<GridTile> misclassified = Misclassified(test, score.Predictions);
+            int shown = Math.Min(misclassified.Count, MaxGridImages);
+            string title = $"Misclassified test images, true → predicted class (first {shown} of {misclassified.Count})";
+            DigitGrid.Save(gridPath, title, misclassified.Take(shown).ToList());
+            AnsiConsole.MarkupLineInterpolated($"{misclassified.Count} misclassified; the first {shown} are in [bold]{gridPath}[/].");
         }
 
-        AnsiConsole.Write(ConfusionTable(confusion));
-        List<GridTile> misclassified = Misclassified(test, score.Predictions);
-        int shown = Math.Min(misclassified.Count, MaxGridDigits);
-        string title = $"Misclassified test digits, true → predicted (first {shown} of {misclassified.Count})";
-        DigitGrid.Save(gridPath, title, misclassified.Take(shown).ToList());
-        AnsiConsole.MarkupLineInterpolated($"{misclassified.Count} misclassified; the first {shown} are in [bold]{gridPath}[/].");
-        Console.WriteLine(score.Summary);
+        Console.WriteLine(score.Line("test"));
         return 0;
     }
 
-    private static Table ConfusionTable(ConfusionMatrix confusion)
+    private async Task<LabeledDataset> LoadTestSetAsync(Model model, ParseResult parse, CancellationToken cancellation)
     {
-        var table = new Table().Title("Confusion matrix (rows: true digit, columns: predicted)").AddColumn("true");
-        for (int predicted = 0; predicted < confusion.ClassCount; predicted++)
+        string dataset = model.Properties.GetValueOrDefault(DatasetNames.PropertyKey, DatasetNames.Mnist);
+        MnistDataset images = await DatasetNames.LoadAsync(dataset, parse.GetValue(_data), cancellation).ConfigureAwait(false);
+        return MnistData.TakeFirst(images.Test, parse.GetValue(_testSize), _testSize.Name);
+    }
+
+    /// <summary>Every picture of <paramref name="folder"/>, read as the model's training pictures were.</summary>
+    private static LabeledDataset LoadTestFolder(Model model, ImageTransform transform, string? folder, CancellationToken cancellation)
+    {
+        if (folder is null)
         {
-            table.AddColumn(new TableColumn(predicted.ToString(System.Globalization.CultureInfo.InvariantCulture)).RightAligned().PadRight(0));
+            throw new UsageException("This model was trained on an image folder: give --images DIR, a folder of test pictures laid out the same way.");
         }
 
-        table.AddColumn(new TableColumn("recall").RightAligned().PadRight(0));
-        for (int actual = 0; actual < confusion.ClassCount; actual++)
+        var options = new ImageFolderOptions
         {
-            var cells = new List<Markup> { new($"[bold]{actual}[/]") };
-            for (int predicted = 0; predicted < confusion.ClassCount; predicted++)
-            {
-                int count = confusion[actual, predicted];
-                string style = predicted == actual ? "green" : count > 0 ? "red" : "grey";
-                cells.Add(new Markup($"[{style}]{count}[/]"));
-            }
-
-            cells.Add(new Markup($"{100 * confusion.ClassAccuracy(actual):0.0}%"));
-            table.AddRow(cells);
+            Width = transform.Width,
+            Height = transform.Height,
+            Color = transform.Color,
+            Resize = transform.Resize,
+            Normalize = transform.Normalization is not null,
+            Normalization = transform.Normalization,
+            ValidationFraction = 0,
+        };
+        var log = new SynchronousProgress<string>(line => AnsiConsole.MarkupLineInterpolated($"[grey]{line}[/]"));
+        ImageFolderDataset images = ImageFolderDataset.Load(folder, options, log, cancellation);
+        if (!images.ClassNames.SequenceEqual(model.Labels))
+        {
+            throw new InvalidDataException(
+                $"The folder's classes ({string.Join(", ", images.ClassNames)}) differ from the model's ({string.Join(", ", model.Labels)}).");
         }
 
-        return table;
+        return images.Train;
     }
 
     private static List<GridTile> Misclassified(LabeledDataset test, int[] predictions)

@@ -1,25 +1,31 @@
 using System.CommandLine;
-using System.Numerics.Tensors;
+using System.Globalization;
 using ConvNet.Core.Models;
 using ConvNet.Core.Tensors;
 using ConvNet.Datasets;
+using ConvNet.Datasets.Images;
 using Spectre.Console;
 
 namespace ConvNet.Mnist.Commands;
 
-/// <summary><c>predict</c>: classifies one digit, from a picture file or from the MNIST test set.</summary>
+/// <summary>
+/// <c>predict</c>: classifies one picture, or one MNIST/Fashion-MNIST test image by index, and prints each class's
+/// probability and <c>Predicted: Sneaker (0.97)</c>. The model file says how to read the picture: a digit model
+/// through <see cref="MnistImagePreprocessor"/>, a Fashion-MNIST model as a grey 28×28 picture shown light on black,
+/// a model trained on an image folder through the <see cref="ImageTransform"/> it was trained with.
+/// </summary>
 internal sealed class PredictCommand : Command
 {
     private readonly Option<string?> _model = SampleOptions.Path(
         "--model", "FILE", $"the model to use (default {RunFiles.DefaultModelPath})", alias: "-m");
     private readonly Option<string?> _image = SampleOptions.Path(
-        "--image", "FILE", "a PNG or JPEG of one digit, any size, dark on light or light on dark", alias: "-i");
+        "--image", "FILE", "a PNG or JPEG of any size: a digit (dark on light or light on dark), a garment, or a picture like the model's training pictures", alias: "-i");
     private readonly Option<int?> _testIndex = SampleOptions.WholeNumber(
-        "--test-index", "I", "instead of --image: MNIST test image number I (0 to 9999)", maximum: 9_999);
+        "--test-index", "I", "instead of --image: test image number I (0 to 9999) of the model's dataset", maximum: 9_999);
     private readonly Option<string?> _data = MnistData.CreateFolderOption("; for --test-index");
 
     public PredictCommand()
-        : base("predict", "Read one digit (a picture, or a test image by index) and print what the model sees.")
+        : base("predict", "Classify one picture (or a test image by index) and print what the model sees.")
     {
         Add(_model);
         Add(_image);
@@ -38,45 +44,70 @@ internal sealed class PredictCommand : Command
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellation)
     {
         string modelPath = SampleOptions.ExistingFile(parse.GetValue(_model) ?? RunFiles.DefaultModelPath, _model.Name);
-        (FloatTensor digit, int? label) = parse.GetValue(_image) is { } imagePath
-            ? (ReadPicture(SampleOptions.ExistingFile(imagePath, _image.Name)), null)
-            : await ReadTestImageAsync(parse.GetValue(_testIndex)!.Value, parse.GetValue(_data), cancellation).ConfigureAwait(false);
         Model model = Model.Load(modelPath);
+        string dataset = model.Properties.GetValueOrDefault(DatasetNames.PropertyKey, DatasetNames.Mnist);
+        (FloatTensor input, int? label) = parse.GetValue(_image) is { } imagePath
+            ? (ReadPicture(model, dataset, SampleOptions.ExistingFile(imagePath, _image.Name)), null)
+            : await ReadTestImageAsync(dataset, parse.GetValue(_testIndex)!.Value, parse.GetValue(_data), cancellation).ConfigureAwait(false);
 
-        float[] probabilities = new float[model.Network.ClassCount];
-        model.PredictProbabilities(digit.ReadOnlySpan, probabilities);
-        int predicted = TensorPrimitives.IndexOfMax(probabilities);
-
-        foreach (string line in TextArt.Render(digit.ReadOnlySpan, MnistDataset.ImageSize))
+        float[] probabilities = model.PredictProbabilities(input).ToArray();
+        ClassScore best = model.PredictTopK(input, k: 1)[0][0];
+        TensorShape shape = input.Shape;
+        if (shape[1] == 1 && shape[2] == shape[3] && shape[3] <= 32)
         {
-            Console.WriteLine(line);
+            foreach (string line in TextArt.Render(input.ReadOnlySpan, shape[3]))
+            {
+                Console.WriteLine(line);
+            }
         }
 
         var chart = new BarChart().Width(60).WithMaxValue(1);
-        for (int digitClass = 0; digitClass < probabilities.Length; digitClass++)
+        for (int classIndex = 0; classIndex < probabilities.Length; classIndex++)
         {
-            chart.AddItem(model.Labels[digitClass], Math.Round(probabilities[digitClass], 4), digitClass == predicted ? Color.Green : Color.Grey);
+            chart.AddItem(Markup.Escape(model.Labels[classIndex]), Math.Round(probabilities[classIndex], 4), classIndex == best.ClassIndex ? Color.Green : Color.Grey);
         }
 
         AnsiConsole.Write(chart);
         if (label is { } known)
         {
-            Console.WriteLine($"Label: {known}");
+            Console.WriteLine($"Label: {model.Labels[known]}");
         }
 
-        Console.WriteLine($"Predicted: {model.Labels[predicted]}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Predicted: {best.Label} ({best.Probability:0.00})"));
         return 0;
     }
 
-    private static FloatTensor ReadPicture(string path)
+    private static FloatTensor ReadPicture(Model model, string dataset, string path)
     {
+        if (model.Properties.TryGetValue(ImageTransform.PropertyKey, out string? transform))
+        {
+            return ImageTransform.FromJson(transform).ReadFile(path);
+        }
+
+        if (dataset == DatasetNames.FashionMnist)
+        {
+            // Fashion-MNIST shows each garment light on a black background: a photo on white paper is turned over.
+            FloatTensor garment = new ImageTransform(MnistDataset.ImageSize, MnistDataset.ImageSize, ImageColorMode.Grayscale).ReadFile(path);
+            foreach (ref float pixel in garment.Span)
+            {
+                pixel = 1f - pixel;
+            }
+
+            return garment;
+        }
+
         (float[] luminance, int width, int height) = ImageFile.ReadGrayscale(path);
         return MnistImagePreprocessor.ToMnist(luminance, width, height);
     }
 
-    private static async Task<(FloatTensor Digit, int? Label)> ReadTestImageAsync(int index, string? dataFolder, CancellationToken cancellation)
+    private static async Task<(FloatTensor Image, int? Label)> ReadTestImageAsync(string dataset, int index, string? dataFolder, CancellationToken cancellation)
     {
-        MnistDataset mnist = await MnistData.LoadAsync(dataFolder, cancellation).ConfigureAwait(false);
-        return (mnist.Test.Inputs.SliceBatch(index, 1), mnist.Test.Labels[index]);
+        if (!DatasetNames.BuiltIn.Contains(dataset))
+        {
+            throw new UsageException("--test-index reads MNIST or Fashion-MNIST; this model was trained on an image folder: give --image FILE.");
+        }
+
+        MnistDataset images = await DatasetNames.LoadAsync(dataset, dataFolder, cancellation).ConfigureAwait(false);
+        return (images.Test.Inputs.SliceBatch(index, 1), images.Test.Labels[index]);
     }
 }

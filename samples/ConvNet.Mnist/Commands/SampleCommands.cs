@@ -9,12 +9,13 @@ internal static class SampleCommands
     /// <summary>The root command (with <c>--help</c> and <c>--version</c>) holding every command, in the order the help lists them.</summary>
     public static RootCommand CreateRoot()
     {
-        var root = new RootCommand("Train, evaluate and run convolutional networks on MNIST with ConvNet.Core.")
+        var root = new RootCommand("Train, evaluate and run convolutional networks on MNIST, Fashion-MNIST or your own pictures with ConvNet.Core.")
         {
             new DownloadCommand(),
             new TrainCommand(),
             new EvaluateCommand(),
             new PredictCommand(),
+            new SummaryCommand(),
             new ExportCommand(),
             new BenchCommand(),
         };

@@ -1,5 +1,9 @@
 using ConvNet.Core.Data;
+using ConvNet.Core.Layers;
+using ConvNet.Core.Networks;
+using ConvNet.Core.Optimizers;
 using ConvNet.Core.Tensors;
+using ConvNet.Core.Training;
 
 namespace ConvNet.Datasets.Images;
 
@@ -64,6 +68,36 @@ public sealed class ImageFolderDataset
 
     /// <summary>The files that could not be read as pictures (empty in strict mode, which throws instead).</summary>
     public IReadOnlyList<SkippedImage> Skipped { get; }
+
+    /// <summary>
+    /// A starting recipe for these pictures: <see cref="BestConvNet"/> (or the seed's <see cref="SimpleConvNet"/>)
+    /// sized for <see cref="ImageTransform.ItemShape"/> and the class count, Adam (0.002) with a cosine schedule for 15
+    /// epochs of mini-batches of 32, on batches shifted by up to a sixteenth of the side and mirrored left to right.
+    /// </summary>
+    /// <param name="seed">Seeds the weights, the shuffles and the augmentation.</param>
+    /// <param name="modelName"><see cref="ModelCatalog.Best"/> or <see cref="ModelCatalog.Simple"/>.</param>
+    /// <exception cref="ArgumentException">Another model name, or pictures smaller than 8 × 8 for the best network.</exception>
+    public TrainingRecipe CreateRecipe(int seed, string modelName = ModelCatalog.Best)
+    {
+        TensorShape shape = Transform.ItemShape;
+        INetwork network = modelName switch
+        {
+            ModelCatalog.Best => BestConvNet.CreateBuilder(shape, ClassNames.Count).Build(new SoftmaxWithLoss(), seed),
+            ModelCatalog.Simple => new SimpleConvNet(
+                new SimpleConvNetOptions { InputChannels = shape[0], InputHeight = shape[1], InputWidth = shape[2], OutputSize = ClassNames.Count }, seed),
+            _ => throw new ArgumentException($"Image folders train '{ModelCatalog.Best}' or '{ModelCatalog.Simple}'; got '{modelName}'.", nameof(modelName)),
+        };
+        var augmentation = new ImageAugmentationOptions { MaxShift = Math.Max(1, Math.Min(shape[1], shape[2]) / 16), HorizontalFlip = true };
+        var options = new TrainerOptions
+        {
+            Epochs = 15,
+            BatchSize = Math.Min(32, Train.Count),
+            Seed = seed,
+            Schedule = new CosineSchedule(),
+            Augmentation = new ImageAugmentation(augmentation, seed),
+        };
+        return new TrainingRecipe(modelName, network, new Adam(network, 0.002f), options);
+    }
 
     /// <summary>Reads every picture under <paramref name="root"/>.</summary>
     /// <param name="root">A folder with one sub-folder per class.</param>

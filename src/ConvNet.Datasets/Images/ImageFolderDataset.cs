@@ -83,7 +83,7 @@ public sealed class ImageFolderDataset
         INetwork network = modelName switch
         {
             ModelCatalog.Best => BestConvNet.CreateBuilder(shape, ClassNames.Count).Build(new SoftmaxWithLoss(), seed),
-            ModelCatalog.Simple => new SimpleConvNet(
+            ModelCatalog.Simple => SimpleConvNet.Create(
                 new SimpleConvNetOptions { InputChannels = shape[0], InputHeight = shape[1], InputWidth = shape[2], OutputSize = ClassNames.Count }, seed),
             _ => throw new ArgumentException($"Image folders train '{ModelCatalog.Best}' or '{ModelCatalog.Simple}'; got '{modelName}'.", nameof(modelName)),
         };

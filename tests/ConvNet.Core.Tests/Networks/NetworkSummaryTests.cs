@@ -9,7 +9,7 @@ public class NetworkSummaryTests
     [Fact]
     public void The_seed_network_has_the_shapes_parameters_and_flops_worked_out_by_hand()
     {
-        NetworkSummary summary = new SimpleConvNet(new SimpleConvNetOptions(), seed: 1).Summary();
+        NetworkSummary summary = SimpleConvNet.Create(seed: 1).Summary();
 
         summary.Layers.Select(layer => (layer.Name, layer.Kind, layer.OutputShape.ToString())).Should().Equal(
             ("conv1", "Convolution", "[30, 24, 24]"),

@@ -22,7 +22,7 @@ public sealed class NetworkSummary
         InputShape = network.InputShape;
         ClassCount = network.ClassCount;
         var rows = new List<LayerSummary>(network.Layers.Count);
-        TensorShape shape = WithBatchOfOne(network.InputShape);
+        TensorShape shape = network.InputShape.AsItemOfBatch(1);
         foreach (ILayer layer in network.Layers)
         {
             TensorShape output = layer.GetOutputShape(shape);
@@ -107,8 +107,6 @@ public sealed class NetworkSummary
             _ => null,
         };
     }
-
-    private static TensorShape WithBatchOfOne(TensorShape itemShape) => new([1, .. itemShape.ToArray()]);
 
     private static TensorShape WithoutBatch(TensorShape batchShape) => new(batchShape.ToArray().AsSpan(1));
 

@@ -97,7 +97,7 @@ public static class OnnxImport
         }
 
         string graphName = string.IsNullOrWhiteSpace(model.Graph.Name) ? "model" : model.Graph.Name;
-        return OnnxModelMetadata.Read(network, metadata, graphName, sourceName);
+        return Model.FromDescription(network, metadata, graphName, sourceName);
     }
 
     /// <summary>The network that computes <paramref name="model"/>'s scores.</summary>

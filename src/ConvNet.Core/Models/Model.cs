@@ -37,9 +37,9 @@ namespace ConvNet.Core.Models;
 /// </remarks>
 public sealed partial class Model
 {
-    private const string ReservedPrefix = "convnet.";
+    internal const string ReservedPrefix = "convnet.";
     private const string ArchitectureKey = "convnet.architecture";
-    private const string NameKey = "convnet.name";
+    internal const string NameKey = "convnet.name";
     private const string ClassNamesKey = "convnet.class_names";
     private const string TestAccuracyKey = "convnet.test_accuracy";
 
@@ -170,19 +170,8 @@ public sealed partial class Model
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var metadata = Checkpoint.WithVersion(Properties);
+        var metadata = Checkpoint.WithVersion(DescriptionMetadata());
         metadata[ArchitectureKey] = Architecture;
-        metadata[NameKey] = Name;
-        if (ClassNames is not null)
-        {
-            metadata[ClassNamesKey] = WriteClassNames(ClassNames);
-        }
-
-        if (TestAccuracy is { } accuracy)
-        {
-            metadata[TestAccuracyKey] = accuracy.ToString("R", CultureInfo.InvariantCulture);
-        }
-
         Checkpoint.Write(Network, stream, metadata);
     }
 
@@ -207,19 +196,49 @@ public sealed partial class Model
         }
 
         reader.LoadInto(network);
-        string name = metadata.GetValueOrDefault(NameKey) ?? catalogName ?? "model";
+        return FromDescription(network, metadata, catalogName ?? "model", reader.Source);
+    }
+
+    /// <summary>
+    /// What describes the model, as the metadata entries its files hold: the name, the class names (a JSON array), the
+    /// test accuracy and the free-form properties under their own keys. ConvNet.Onnx stores the same entries in ONNX files.
+    /// </summary>
+    internal Dictionary<string, string> DescriptionMetadata()
+    {
+        var metadata = new Dictionary<string, string>(Properties, StringComparer.Ordinal) { [NameKey] = Name };
+        if (ClassNames is not null)
+        {
+            metadata[ClassNamesKey] = WriteClassNames(ClassNames);
+        }
+
+        if (TestAccuracy is { } accuracy)
+        {
+            metadata[TestAccuracyKey] = accuracy.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        return metadata;
+    }
+
+    /// <summary>A model of <paramref name="network"/> described by entries that <see cref="DescriptionMetadata"/> wrote.</summary>
+    /// <param name="network">The network, already loaded.</param>
+    /// <param name="metadata">The file's metadata; keys starting with <c>convnet.</c> other than the description's are ignored.</param>
+    /// <param name="fallbackName">The name when the metadata has none.</param>
+    /// <param name="source">The file, for errors.</param>
+    /// <exception cref="InvalidDataException">The class names, test accuracy or properties are invalid.</exception>
+    internal static Model FromDescription(INetwork network, IReadOnlyDictionary<string, string> metadata, string fallbackName, string source)
+    {
         try
         {
-            return new Model(network, name)
+            return new Model(network, metadata.GetValueOrDefault(NameKey) ?? fallbackName)
             {
-                ClassNames = metadata.TryGetValue(ClassNamesKey, out string? classNames) ? ParseClassNames(classNames, reader.Source) : null,
-                TestAccuracy = metadata.TryGetValue(TestAccuracyKey, out string? accuracy) ? ParseAccuracy(accuracy, reader.Source) : null,
+                ClassNames = metadata.TryGetValue(ClassNamesKey, out string? classNames) ? ParseClassNames(classNames, source) : null,
+                TestAccuracy = metadata.TryGetValue(TestAccuracyKey, out string? accuracy) ? ParseAccuracy(accuracy, source) : null,
                 Properties = metadata.Where(pair => !pair.Key.StartsWith(ReservedPrefix, StringComparison.Ordinal)).ToDictionary(),
             };
         }
         catch (ArgumentException exception)
         {
-            throw new InvalidDataException($"'{reader.Source}' has invalid model metadata: {exception.Message}", exception);
+            throw new InvalidDataException($"'{source}' has invalid model metadata: {exception.Message}", exception);
         }
     }
 

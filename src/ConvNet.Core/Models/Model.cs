@@ -150,8 +150,10 @@ public sealed partial class Model
     }
 
     /// <summary>Loads a model file that starts at the current position of <paramref name="stream"/> (an embedded resource,
-    /// a blob, a network stream); the stream is read to its end and left open.</summary>
-    /// <exception cref="InvalidDataException">As for <see cref="Load(string)"/>, including a stream that ends early.</exception>
+    /// a blob, a network stream); the stream is read to its end and left open. A stream that cannot seek is copied to
+    /// memory first, at most 1 GiB of it.</summary>
+    /// <exception cref="InvalidDataException">As for <see cref="Load(string)"/>, including a stream that ends early, or one
+    /// that cannot seek and holds more than 1 GiB.</exception>
     public static Model Load(Stream stream)
     {
         using var reader = CheckpointReader.Open(stream);

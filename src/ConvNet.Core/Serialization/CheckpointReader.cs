@@ -64,13 +64,18 @@ internal sealed class CheckpointReader : IDisposable
         }
     }
 
+    /// <summary>The most bytes <see cref="Open(Stream, long)"/> copies from a stream that cannot seek: 1 GiB, far above any model here.</summary>
+    public const long MaxBufferedStreamBytes = 1L << 30;
+
     /// <summary>
     /// Opens a checkpoint that starts at the current position of <paramref name="stream"/>. A stream that cannot seek,
-    /// or does not start at position 0, is first copied to memory (the tensors are not read in file order).
+    /// or does not start at position 0, is first copied to memory (the tensors are not read in file order), at most
+    /// <paramref name="maxBufferedBytes"/> of it, so an endless or hostile stream cannot take all memory.
     /// The caller keeps ownership of <paramref name="stream"/>.
     /// </summary>
-    /// <exception cref="InvalidDataException">The header is corrupt, truncated or of a newer format version.</exception>
-    public static CheckpointReader Open(Stream stream)
+    /// <exception cref="InvalidDataException">The header is corrupt, truncated or of a newer format version, or a stream
+    /// that must be copied holds more than <paramref name="maxBufferedBytes"/>.</exception>
+    public static CheckpointReader Open(Stream stream, long maxBufferedBytes = MaxBufferedStreamBytes)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanRead)
@@ -85,7 +90,19 @@ internal sealed class CheckpointReader : IDisposable
         }
 
         var copy = new MemoryStream();
-        stream.CopyTo(copy);
+        byte[] buffer = new byte[81_920];
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            if (copy.Length + read > maxBufferedBytes)
+            {
+                throw new InvalidDataException(
+                    $"The {source} holds more than {maxBufferedBytes:N0} bytes, the limit for a checkpoint read from a stream that cannot seek.");
+            }
+
+            copy.Write(buffer, 0, read);
+        }
+
         copy.Position = 0;
         return new CheckpointReader(copy, ownsStream: true, source);
     }

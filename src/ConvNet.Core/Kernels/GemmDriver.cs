@@ -20,7 +20,7 @@ internal static unsafe class GemmDriver<TVector, TLanes>
     private const int PanelRows = GemmMicroKernel<TVector, TLanes>.PanelRows;
 
     // Depth of a block: one B panel (depth × panel columns) must fit in L1 next to the streamed A panel.
-    private const int BlockDepth = 256;
+    internal const int BlockDepth = 256;
 
     // Rows of an A block: rows × depth floats stay in the L2 cache of the core that packed them.
     private const int BlockRows = 96;

@@ -27,7 +27,7 @@ internal static unsafe class GemmMicroKernel<TVector, TLanes>
     {
         if (rows == PanelRows && columns == PanelColumns)
         {
-            MultiplyFullTile(depth, packedA, packedB, c, cRowStride, accumulate);
+            MultiplyFullTile(depth, packedA, packedB, 2 * TLanes.Count, c, cRowStride, accumulate);
             return;
         }
 
@@ -36,7 +36,7 @@ internal static unsafe class GemmMicroKernel<TVector, TLanes>
         int width = PanelColumns;
         float* tile = stackalloc float[(PanelRows * width) + 16];
         tile = (float*)(((nint)tile + 63) & ~(nint)63);
-        MultiplyFullTile(depth, packedA, packedB, tile, width, accumulate: false);
+        MultiplyFullTile(depth, packedA, packedB, 2 * TLanes.Count, tile, width, accumulate: false);
         for (int row = 0; row < rows; row++)
         {
             float* source = tile + (row * width);
@@ -57,9 +57,19 @@ internal static unsafe class GemmMicroKernel<TVector, TLanes>
         }
     }
 
+    /// <summary>
+    /// A full <see cref="PanelRows"/> × <see cref="PanelColumns"/> tile of C from a packed A panel and
+    /// <see cref="PanelColumns"/> columns of a row-major B read in place (row stride <paramref name="bRowStride"/>),
+    /// for callers that lay B out themselves (a convolution's band of patches).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultiplyTile(int depth, float* packedA, float* b, int bRowStride, float* c, int cRowStride, bool accumulate) =>
+        MultiplyFullTile(depth, packedA, b, bRowStride, c, cRowStride, accumulate);
+
     // Kept free of calls and edge branches so the JIT holds all twelve accumulators in registers.
+    // Each output is one fused multiply-add chain over p from zero, added to C at the end when accumulating.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyFullTile(int depth, float* packedA, float* packedB, float* c, int cRowStride, bool accumulate)
+    private static void MultiplyFullTile(int depth, float* packedA, float* packedB, int bRowStride, float* c, int cRowStride, bool accumulate)
     {
         int lanes = TLanes.Count;
         TVector c00 = TLanes.Zero, c01 = TLanes.Zero, c10 = TLanes.Zero, c11 = TLanes.Zero;
@@ -88,7 +98,7 @@ internal static unsafe class GemmMicroKernel<TVector, TLanes>
             c50 = TLanes.MultiplyAdd(a, b0, c50);
             c51 = TLanes.MultiplyAdd(a, b1, c51);
             packedA += PanelRows;
-            packedB += 2 * lanes;
+            packedB += bRowStride;
         }
 
         StoreRow(c, c00, c01, accumulate);

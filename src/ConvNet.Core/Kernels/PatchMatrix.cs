@@ -15,20 +15,29 @@ namespace ConvNet.Core.Kernels;
 internal static unsafe class PatchMatrix
 {
     /// <summary>Fills <paramref name="patches"/> [PatchSize × OutputPositions] from <paramref name="image"/> [C, H, W].</summary>
+    public static void Unroll(float* image, float* patches, WindowGeometry geometry) =>
+        UnrollRows(image, patches, geometry, 0, geometry.OutputHeight, geometry.OutputPositions);
+
+    /// <summary>
+    /// The columns of output rows [<paramref name="firstOutputRow"/>, + <paramref name="outputRows"/>) only (a band of the
+    /// image): patch row r starts at <paramref name="patches"/> + r · <paramref name="rowStride"/> and holds
+    /// outputRows · OutputWidth values; the rest of each row is not touched.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Unroll(float* image, float* patches, WindowGeometry geometry)
+    public static void UnrollRows(float* image, float* patches, WindowGeometry geometry, int firstOutputRow, int outputRows, int rowStride)
     {
         int outputWidth = geometry.OutputWidth;
-        float* target = patches;
+        float* patchRow = patches;
         for (int channel = 0; channel < geometry.Channels; channel++)
         {
             float* plane = image + ((long)channel * geometry.Height * geometry.Width);
             for (int windowY = 0; windowY < geometry.WindowHeight; windowY++)
             {
-                for (int windowX = 0; windowX < geometry.WindowWidth; windowX++)
+                for (int windowX = 0; windowX < geometry.WindowWidth; windowX++, patchRow += rowStride)
                 {
                     (int first, int end) = InsideOutputRange(windowX, geometry);
-                    for (int outputY = 0; outputY < geometry.OutputHeight; outputY++, target += outputWidth)
+                    float* target = patchRow;
+                    for (int outputY = firstOutputRow; outputY < firstOutputRow + outputRows; outputY++, target += outputWidth)
                     {
                         int y = (outputY * geometry.Stride) - geometry.Padding + windowY;
                         if (y < 0 || y >= geometry.Height || first >= end)
@@ -99,9 +108,18 @@ internal static unsafe class PatchMatrix
     }
 
     // Runs are one output row long (tens of floats): inline vector loops beat the span helpers' call overhead here.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CopyRun(float* source, float* target, int count)
     {
         int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= count - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256.Load(source + i).Store(target + i);
+            }
+        }
+
         for (; i <= count - Vector128<float>.Count; i += Vector128<float>.Count)
         {
             Vector128.Load(source + i).Store(target + i);
@@ -140,6 +158,12 @@ internal static unsafe class PatchMatrix
     {
         // x = outputX·stride − padding + windowX must satisfy 0 ≤ x < width.
         int offset = windowX - geometry.Padding;
+        if (geometry.Stride == 1)
+        {
+            // The common case, without the divisions (tens of cycles each, once per patch row).
+            return (Math.Max(0, -offset), Math.Max(Math.Max(0, -offset), Math.Min(geometry.Width - offset, geometry.OutputWidth)));
+        }
+
         int first = offset >= 0 ? 0 : (-offset + geometry.Stride - 1) / geometry.Stride;
         int end = geometry.Width - 1 - offset < 0 ? 0 : ((geometry.Width - 1 - offset) / geometry.Stride) + 1;
         return (first, Math.Max(first, Math.Min(end, geometry.OutputWidth)));

@@ -123,7 +123,8 @@ public sealed class Convolution : ILayer
         return inputGradient;
     }
 
-    private WindowGeometry GeometryFor(TensorShape inputShape) =>
+    /// <summary>Where the filters land on an input of <paramref name="inputShape"/> [batch, channels, height, width].</summary>
+    internal WindowGeometry GeometryFor(TensorShape inputShape) =>
         new(InputChannels, inputShape[2], inputShape[3], KernelSize, KernelSize, Stride, Padding);
 
     private TensorShape OutputShape(TensorShape inputShape, string argumentName)

@@ -9,8 +9,13 @@ namespace ConvNet.Core.Networks;
 /// The whole shape chain is checked when it is built, so a bad architecture fails at construction, not mid-training.
 /// </summary>
 /// <remarks>
-/// <see cref="Predict"/>, <see cref="Loss"/> and <see cref="Accuracy"/> use inference-mode Forward and touch no shared
-/// mutable state: they are safe from many threads at once, even while nothing trains. <see cref="ComputeGradients"/>
+/// <see cref="Predict"/>, <see cref="Loss"/> and <see cref="Accuracy"/> run inference and touch no shared mutable state:
+/// they are safe from many threads at once, even while nothing trains. Inference fuses what it can into one pass:
+/// a <see cref="Convolution"/> with a following <see cref="Relu"/> and max <see cref="Pooling"/> (whose stride is its
+/// size), an <see cref="Affine"/> with a following <see cref="Relu"/>; <see cref="Dropout"/> is left out, and every other
+/// layer runs its own inference-mode Forward. The fused result equals the layers' bit for bit, except for batches of at
+/// most four items, whose affine layers read the weights once per pair of items and can differ in the last bits.
+/// <see cref="ComputeGradients"/>
 /// uses the layers' training buffers: one training loop per network, and not concurrently with itself.
 /// If the first layer is a <see cref="Convolution"/>, it is told not to compute the (unused) gradient of the data.
 /// </remarks>
@@ -18,6 +23,7 @@ public sealed class Sequential : INetwork
 {
     private readonly ILayer[] _layers;
     private readonly NamedParameter[] _parameters;
+    private readonly InferencePlan _inference;
 
     /// <summary>Builds the network and checks that each layer accepts the previous layer's output.</summary>
     /// <param name="inputShape">The shape of one input item without the batch axis, rank 1 to 3 (for example [1, 28, 28]).</param>
@@ -62,6 +68,8 @@ public sealed class Sequential : INetwork
         {
             first.ComputesInputGradient = false;
         }
+
+        _inference = InferencePlan.Fused(_layers);
     }
 
     /// <inheritdoc />
@@ -139,37 +147,11 @@ public sealed class Sequential : INetwork
     }
 
     /// <summary>
-    /// The one inference path behind <see cref="Predict"/>, <see cref="Loss"/> and <see cref="Accuracy"/>: inference-mode
-    /// Forward through every layer, handing each intermediate output back to <see cref="InferenceBuffers"/> once the next
-    /// layer has read it.
+    /// The one inference path behind <see cref="Predict"/>, <see cref="Loss"/> and <see cref="Accuracy"/>: the fused
+    /// <see cref="InferencePlan"/> of the layers.
     /// </summary>
     /// <returns>Scores in storage the caller owns: never the input's storage, even when the last layers are views of it.</returns>
-    private FloatTensor Infer(FloatTensor input)
-    {
-        FloatTensor output = input;
-        foreach (ILayer layer in _layers)
-        {
-            FloatTensor next = layer.Forward(output, training: false);
-
-            // An intermediate output is dead once the next layer has read it (unless that layer returned a view of
-            // it): hand its storage back. The caller's input is never taken.
-            if (!ReferenceEquals(output, input) && !next.SharesStorageWith(output))
-            {
-                InferenceBuffers.Return(output);
-            }
-
-            output = next;
-        }
-
-        if (output.SharesStorageWith(input))
-        {
-            FloatTensor copy = InferenceBuffers.Rent(output.Shape);
-            output.ReadOnlySpan.CopyTo(copy.Span);
-            output = copy;
-        }
-
-        return output;
-    }
+    private FloatTensor Infer(FloatTensor input) => _inference.Run(input);
 
     private FloatTensor RunTraining(FloatTensor input)
     {

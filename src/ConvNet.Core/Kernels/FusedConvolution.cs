@@ -1,0 +1,355 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace ConvNet.Core.Kernels;
+
+/// <summary>
+/// What an inference convolution does to its product besides adding the bias: a ReLU, and max pooling over
+/// <see cref="PoolSize"/> × <see cref="PoolSize"/> windows at a stride of the same size (1 = no pooling).
+/// </summary>
+internal readonly record struct ConvolutionEpilogue(bool Relu, int PoolSize)
+{
+    /// <summary>The (pooled) output height for a convolution of <paramref name="geometry"/>: trailing rows that fill no window are dropped.</summary>
+    public int OutputHeight(WindowGeometry geometry) => geometry.OutputHeight / PoolSize;
+
+    /// <summary>The (pooled) output width for a convolution of <paramref name="geometry"/>.</summary>
+    public int OutputWidth(WindowGeometry geometry) => geometry.OutputWidth / PoolSize;
+}
+
+/// <summary>
+/// Inference convolution + bias + optional ReLU + optional non-overlapping max pooling in one pass over each image:
+/// a band of a few output rows is unrolled (<see cref="PatchMatrix.UnrollRows"/>), multiplied by the packed filters with
+/// the GEMM micro-kernel into a tile that stays in the core's cache, and only the final values leave it. The
+/// batch-sized convolution output and its ReLU copy, which the layer-by-layer path writes and reads back, never exist.
+/// </summary>
+/// <remarks>
+/// Bit for bit what <see cref="ConvolutionKernels.Forward"/> followed by ReLU and max pooling computes: each output is
+/// the same chain of fused multiply-adds over each depth block of <see cref="GemmDriver{TVector, TLanes}.BlockDepth"/>,
+/// combined with the bias in the same order; pooling before adding the bias and before the ReLU picks the same value,
+/// because rounding and max are both monotonic. Shapes: input [batch, C, H, W], weight [filters, patchSize], bias
+/// [filters], output [batch, filters, OH / pool, OW / pool]. Bands of images run in parallel; scratch is per thread and sized by
+/// the layer, not the batch.
+/// </remarks>
+internal static unsafe class FusedConvolution
+{
+    /// <summary>output = epilogue(convolution(input) + bias) for every image of the batch.</summary>
+    public static void Forward(
+        ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, int batchSize,
+        WindowGeometry geometry, ConvolutionEpilogue epilogue)
+    {
+        int filters = bias.Length;
+        CheckSizes(input.Length, weight.Length, output.Length, batchSize, filters, geometry, epilogue);
+        fixed (float* inputData = input, weightData = weight, biasData = bias, outputData = output)
+        {
+            if (Lanes512.IsSupported && Vector512.IsHardwareAccelerated)
+            {
+                FusedConvolution<Vector512<float>, Lanes512>.Forward(inputData, weightData, biasData, outputData, batchSize, filters, geometry, epilogue);
+            }
+            else if (Lanes256.IsSupported)
+            {
+                FusedConvolution<Vector256<float>, Lanes256>.Forward(inputData, weightData, biasData, outputData, batchSize, filters, geometry, epilogue);
+            }
+            else
+            {
+                FusedConvolution<Vector128<float>, Lanes128>.Forward(inputData, weightData, biasData, outputData, batchSize, filters, geometry, epilogue);
+            }
+        }
+    }
+
+    /// <summary>Internal callers pass exact sizes; a mismatch is a library bug, so fail loudly rather than read stale memory.</summary>
+    internal static void CheckSizes(
+        int inputLength, int weightLength, int outputLength, int batchSize, int filters, WindowGeometry geometry, ConvolutionEpilogue epilogue)
+    {
+        long inputNeeded = (long)batchSize * geometry.ImageSize;
+        long weightNeeded = (long)filters * geometry.PatchSize;
+        long outputNeeded = (long)batchSize * filters * epilogue.OutputHeight(geometry) * epilogue.OutputWidth(geometry);
+        if (epilogue.PoolSize < 1 || inputLength != inputNeeded || weightLength != weightNeeded || outputLength != outputNeeded)
+        {
+            throw new ArgumentException(
+                $"Fused convolution operands do not fit: images have {inputLength} of {inputNeeded}, weights {weightLength} of {weightNeeded}, "
+                + $"output {outputLength} of {outputNeeded} elements (pool {epilogue.PoolSize}).");
+        }
+    }
+}
+
+/// <summary><see cref="FusedConvolution"/> for one instruction set.</summary>
+internal static unsafe class FusedConvolution<TVector, TLanes>
+    where TVector : struct
+    where TLanes : struct, IFloatLanes<TVector>
+{
+    private const int PanelRows = GemmMicroKernel<TVector, TLanes>.PanelRows;
+    private const int BlockDepth = GemmDriver<TVector, TLanes>.BlockDepth;
+
+    // Output positions per band: the band's patches (patchSize × positions) and product tile (filters × positions)
+    // stay in L1/L2 while the micro-kernel sweeps them, and a band still spans several micro-kernel panels.
+    private const int BandPositions = 128;
+
+    [ThreadStatic]
+    private static AlignedBuffer? t_packedWeight;
+
+    [ThreadStatic]
+    private static AlignedBuffer? t_band;
+
+    private static int PanelColumns => GemmMicroKernel<TVector, TLanes>.PanelColumns;
+
+    /// <inheritdoc cref="FusedConvolution.Forward"/>
+    public static void Forward(
+        float* input, float* weight, float* bias, float* output, int batchSize, int filters, WindowGeometry geometry, ConvolutionEpilogue epilogue)
+    {
+        // The filters are packed once per call, by the caller, in the micro-kernel's panel order, one depth block after another.
+        int patchSize = geometry.PatchSize;
+        int filterRows = RoundUp(filters, PanelRows);
+        float* packedWeight = (t_packedWeight ??= new AlignedBuffer()).Ensure(filterRows * patchSize);
+        var weightMatrix = StridedMatrix.RowMajor(weight, patchSize);
+        for (int firstDepth = 0; firstDepth < patchSize; firstDepth += BlockDepth)
+        {
+            int depth = Math.Min(BlockDepth, patchSize - firstDepth);
+            GemmPacking<TVector, TLanes>.PackA(weightMatrix, 0, filters, firstDepth, depth, packedWeight + ((long)filterRows * firstDepth));
+        }
+
+        // A band is whole pooling windows tall: pool · (a few window rows), at least one window row.
+        int pool = epilogue.PoolSize;
+        int outputWidth = geometry.OutputWidth;
+        int computedRows = epilogue.OutputHeight(geometry) * pool;
+        int bandRows = Math.Min(computedRows, pool * Math.Max(1, BandPositions / (pool * outputWidth)));
+        var pass = new Pass
+        {
+            Geometry = geometry,
+            Epilogue = epilogue,
+            Filters = filters,
+            FilterRows = filterRows,
+            ComputedRows = computedRows,
+            BandRows = bandRows,
+            Bands = (computedRows + bandRows - 1) / bandRows,
+            BandStride = RoundUp(bandRows * outputWidth, PanelColumns),
+            Input = input,
+            PackedWeight = packedWeight,
+            Bias = bias,
+            Output = output,
+        };
+        // Bands of one image are independent, so even a single image spreads over the cores.
+        WorkerPool.Run(&ForwardBand, &pass, batchSize * pass.Bands);
+    }
+
+    /// <summary>One band of one image: unit = image · bands + band.</summary>
+    private static void ForwardBand(void* context, int unit)
+    {
+        ref readonly Pass pass = ref *(Pass*)context;
+        WindowGeometry geometry = pass.Geometry;
+        int patchSize = geometry.PatchSize;
+        int stride = pass.BandStride;
+        int imageIndex = Math.DivRem(unit, pass.Bands, out int band);
+        int firstRow = band * pass.BandRows;
+        int rows = Math.Min(pass.BandRows, pass.ComputedRows - firstRow);
+        int positions = rows * geometry.OutputWidth;
+        int columns = RoundUp(positions, PanelColumns);
+        float* patches = (t_band ??= new AlignedBuffer()).Ensure((patchSize + pass.FilterRows) * stride);
+        float* tile = patches + ((long)patchSize * stride);
+        PatchMatrix.UnrollRows(pass.Input + ((long)imageIndex * geometry.ImageSize), patches, geometry, firstRow, rows, stride);
+        if (columns > positions)
+        {
+            // The last panel's spare columns are multiplied too (their results are dropped): keep them finite zeros.
+            for (int row = 0; row < patchSize; row++)
+            {
+                new Span<float>(patches + ((long)row * stride) + positions, columns - positions).Clear();
+            }
+        }
+
+        // Deep patches (over one depth block) accumulate block by block onto the bias, as the layer's GEMM does;
+        // a single block is one chain from zero, and the bias is added in the epilogue (the same sum, S + bias).
+        bool onBias = patchSize > BlockDepth;
+        if (onBias)
+        {
+            for (int filter = 0; filter < pass.FilterRows; filter++)
+            {
+                new Span<float>(tile + ((long)filter * stride), columns).Fill(filter < pass.Filters ? pass.Bias[filter] : 0f);
+            }
+        }
+
+        MultiplyBand(pass.PackedWeight, patches, tile, patchSize, pass.FilterRows, columns, stride, onBias);
+        int outputWidth = pass.Epilogue.OutputWidth(geometry);
+        int outputPlane = pass.Epilogue.OutputHeight(geometry) * outputWidth;
+        float* bandOutput = pass.Output + ((long)imageIndex * pass.Filters * outputPlane) + ((long)firstRow / pass.Epilogue.PoolSize * outputWidth);
+        Finish(tile, bandOutput, in pass, rows, onBias);
+    }
+
+    /// <summary>tile[filterRows × columns] (+)= packed weight · patches[patchSize × columns], depth block by depth block.</summary>
+    private static void MultiplyBand(float* packedWeight, float* patches, float* tile, int patchSize, int filterRows, int columns, int stride, bool accumulate)
+    {
+        int panelColumns = PanelColumns;
+        for (int firstDepth = 0; firstDepth < patchSize; firstDepth += BlockDepth)
+        {
+            int depth = Math.Min(BlockDepth, patchSize - firstDepth);
+            float* blockWeight = packedWeight + ((long)filterRows * firstDepth);
+            float* blockPatches = patches + ((long)firstDepth * stride);
+            for (int filter = 0; filter < filterRows; filter += PanelRows)
+            {
+                float* panelWeight = blockWeight + ((long)filter * depth);
+                float* tileRows = tile + ((long)filter * stride);
+                for (int column = 0; column < columns; column += panelColumns)
+                {
+                    GemmMicroKernel<TVector, TLanes>.MultiplyTile(
+                        depth, panelWeight, blockPatches + column, stride, tileRows + column, stride, accumulate || firstDepth > 0);
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds the bias (unless the tile started from it), pools and applies the ReLU, writing the band's output rows.</summary>
+    private static void Finish(float* tile, float* bandOutput, in Pass pass, int rows, bool tileHasBias)
+    {
+        WindowGeometry geometry = pass.Geometry;
+        int pool = pass.Epilogue.PoolSize;
+        bool relu = pass.Epilogue.Relu;
+        int outputWidth = pass.Epilogue.OutputWidth(geometry);
+        int outputPlane = pass.Epilogue.OutputHeight(geometry) * outputWidth;
+        int positions = rows * geometry.OutputWidth;
+        for (int filter = 0; filter < pass.Filters; filter++)
+        {
+            float* source = tile + ((long)filter * pass.BandStride);
+            float* target = bandOutput + ((long)filter * outputPlane);
+            float bias = tileHasBias ? 0f : pass.Bias[filter];
+            if (pool == 1)
+            {
+                // The layer-by-layer path's own operations: S + bias (the GEMM's last add), then TensorPrimitives' ReLU.
+                var values = new Span<float>(target, positions);
+                if (tileHasBias)
+                {
+                    new ReadOnlySpan<float>(source, positions).CopyTo(values);
+                }
+                else
+                {
+                    TensorPrimitives.Add(new ReadOnlySpan<float>(source, positions), bias, values);
+                }
+
+                if (relu)
+                {
+                    TensorPrimitives.Max(values, 0f, values);
+                }
+
+                continue;
+            }
+
+            for (int windowRow = 0; windowRow < rows / pool; windowRow++)
+            {
+                float* windowTop = source + ((long)windowRow * pool * geometry.OutputWidth);
+                float* outputRow = target + ((long)windowRow * outputWidth);
+                if (pool == 2 && Sse.IsSupported)
+                {
+                    MaxPool2x2Row(windowTop, geometry.OutputWidth, outputRow, outputWidth, bias, tileHasBias, relu);
+                }
+                else
+                {
+                    MaxPoolRow(windowTop, geometry.OutputWidth, pool, outputRow, outputWidth, bias, tileHasBias, relu);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// One row of 2×2 windows, four at a time: the two tile rows are split into even and odd columns and compared in
+    /// row-major window order, keeping the first maximum, as the pooling layer does.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPool2x2Row(float* top, int rowLength, float* output, int outputWidth, float bias, bool tileHasBias, bool relu)
+    {
+        float* bottom = top + rowLength;
+        Vector128<float> biases = Vector128.Create(bias);
+        int outputX = 0;
+        for (; outputX <= outputWidth - 4; outputX += 4)
+        {
+            int x = 2 * outputX;
+            Vector128<float> topLow = Vector128.Load(top + x), topHigh = Vector128.Load(top + x + 4);
+            Vector128<float> bottomLow = Vector128.Load(bottom + x), bottomHigh = Vector128.Load(bottom + x + 4);
+            Vector128<float> best = Sse.Shuffle(topLow, topHigh, 0b10_00_10_00);
+            best = Keep(best, Sse.Shuffle(topLow, topHigh, 0b11_01_11_01));
+            best = Keep(best, Sse.Shuffle(bottomLow, bottomHigh, 0b10_00_10_00));
+            best = Keep(best, Sse.Shuffle(bottomLow, bottomHigh, 0b11_01_11_01));
+            if (!tileHasBias)
+            {
+                best += biases;
+            }
+
+            if (relu)
+            {
+                best = Vector128.Max(best, Vector128<float>.Zero);
+            }
+
+            best.Store(output + outputX);
+        }
+
+        for (; outputX < outputWidth; outputX++)
+        {
+            int x = 2 * outputX;
+            output[outputX] = Activate(KeepScalar(KeepScalar(KeepScalar(top[x], top[x + 1]), bottom[x]), bottom[x + 1]), bias, tileHasBias, relu);
+        }
+    }
+
+    /// <summary>One row of pool × pool windows (any size), scanned in row-major order like the pooling layer.</summary>
+    private static void MaxPoolRow(float* top, int rowLength, int pool, float* output, int outputWidth, float bias, bool tileHasBias, bool relu)
+    {
+        for (int outputX = 0; outputX < outputWidth; outputX++)
+        {
+            float* window = top + (outputX * pool);
+            float best = window[0];
+            for (int y = 0; y < pool; y++)
+            {
+                for (int x = 0; x < pool; x++)
+                {
+                    best = KeepScalar(best, window[((long)y * rowLength) + x]);
+                }
+            }
+
+            output[outputX] = Activate(best, bias, tileHasBias, relu);
+        }
+    }
+
+    private static float Activate(float value, float bias, bool tileHasBias, bool relu)
+    {
+        if (!tileHasBias)
+        {
+            value += bias;
+        }
+
+        return relu ? Math.Max(value, 0f) : value;
+    }
+
+    // A later candidate wins only when strictly greater, so ties keep the first maximum (as the pooling layer does).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Keep(Vector128<float> best, Vector128<float> candidate) =>
+        Vector128.ConditionalSelect(Vector128.GreaterThan(candidate, best), candidate, best);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float KeepScalar(float best, float candidate) => candidate > best ? candidate : best;
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>One batch's arguments, passed to the workers by pointer.</summary>
+    private struct Pass
+    {
+        public WindowGeometry Geometry;
+        public ConvolutionEpilogue Epilogue;
+        public int Filters;
+
+        /// <summary>Filters rounded up to whole micro-kernel panels.</summary>
+        public int FilterRows;
+
+        /// <summary>Convolution output rows that reach the output: all of them, or those inside pooling windows.</summary>
+        public int ComputedRows;
+
+        public int BandRows;
+
+        /// <summary>Bands per image.</summary>
+        public int Bands;
+
+        /// <summary>Row stride of the band's patches and tile: its positions rounded up to whole panels.</summary>
+        public int BandStride;
+
+        public float* Input;
+        public float* PackedWeight;
+        public float* Bias;
+        public float* Output;
+    }
+}

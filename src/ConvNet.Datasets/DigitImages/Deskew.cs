@@ -1,0 +1,74 @@
+namespace ConvNet.Datasets.DigitImages;
+
+/// <summary>
+/// Straightens a slanted digit by a horizontal shear that zeroes its ink's second-order cross moment, the
+/// classic deskewing of handwritten digits (a rotated or slanted "1" becomes upright).
+/// </summary>
+internal static class Deskew
+{
+    // Shears beyond 45° are not slant but a digit lying on its side: left alone.
+    private const double MaximumSlant = 1.0;
+
+    /// <summary>The slant dx/dy of the ink: μ11 / μ02 about its centre of mass (0 for an empty or flat picture).</summary>
+    public static double Slant(GrayImage ink)
+    {
+        double mass = 0, sumX = 0, sumY = 0;
+        for (int y = 0; y < ink.Height; y++)
+        {
+            for (int x = 0; x < ink.Width; x++)
+            {
+                float value = ink[x, y];
+                mass += value;
+                sumX += value * x;
+                sumY += value * y;
+            }
+        }
+
+        if (mass <= 0)
+        {
+            return 0;
+        }
+
+        double centreX = sumX / mass, centreY = sumY / mass, mu11 = 0, mu02 = 0;
+        for (int y = 0; y < ink.Height; y++)
+        {
+            for (int x = 0; x < ink.Width; x++)
+            {
+                float value = ink[x, y];
+                mu11 += value * (x - centreX) * (y - centreY);
+                mu02 += value * (y - centreY) * (y - centreY);
+            }
+        }
+
+        return mu02 <= 1e-9 ? 0 : Math.Clamp(mu11 / mu02, -MaximumSlant, MaximumSlant);
+    }
+
+    /// <summary>
+    /// The ink sheared by x' = x − slant · (y − centre row), on a canvas widened to hold it, sampled linearly along rows.
+    /// </summary>
+    public static GrayImage Shear(GrayImage ink, double slant)
+    {
+        double centreY = (ink.Height - 1) / 2.0;
+        double shiftTop = -slant * (0 - centreY), shiftBottom = -slant * (ink.Height - 1 - centreY);
+        double minimumShift = Math.Min(shiftTop, shiftBottom);
+        int extra = (int)Math.Ceiling(Math.Abs(shiftTop - shiftBottom));
+        var sheared = new GrayImage(ink.Width + extra, ink.Height);
+        for (int y = 0; y < ink.Height; y++)
+        {
+            // Target column x' takes the source at x' − shift(y), the shift counted from the canvas's left edge.
+            double shift = (-slant * (y - centreY)) - minimumShift;
+            for (int x = 0; x < sheared.Width; x++)
+            {
+                double source = x - shift;
+                int left = (int)Math.Floor(source);
+                double right = source - left;
+                float value = (float)((Pixel(ink, left, y) * (1 - right)) + (Pixel(ink, left + 1, y) * right));
+                sheared[x, y] = value;
+            }
+        }
+
+        return sheared;
+    }
+
+    private static float Pixel(GrayImage image, int x, int y) => (uint)x < (uint)image.Width ? image[x, y] : 0f;
+}

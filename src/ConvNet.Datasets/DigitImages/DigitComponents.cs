@@ -1,0 +1,49 @@
+namespace ConvNet.Datasets.DigitImages;
+
+/// <summary>Picks the ink components that make up the digit, leaving specks, ruled lines and edges out.</summary>
+internal static class DigitComponents
+{
+    // Smaller than this share of the picture is a speck of dirt or noise (at least a few pixels).
+    private const double SpeckShare = 0.0002;
+    private const int SpeckPixels = 4;
+
+    // A component this long (share of the picture's side along it) and thinner than LineThickness × the longer
+    // side is a ruled line, a grid line or the rim of the sheet.
+    private const double LineLength = 0.4;
+    private const double LineThickness = 0.012;
+
+    // Other pieces of the digit (a detached bar, a stroke broken by blur) lie within this share of the main
+    // component's longer side from it and carry at least PieceShare of its area.
+    private const double PieceReach = 0.3;
+    private const double PieceShare = 0.03;
+
+    /// <summary>The components of the digit, largest ink first; empty when none stands out.</summary>
+    public static IReadOnlyList<InkComponent> Select(IReadOnlyList<InkComponent> components, int width, int height)
+    {
+        int minimumArea = Math.Max(SpeckPixels, (int)(SpeckShare * width * height));
+        var candidates = components.Where(c => c.Area >= minimumArea && !IsLine(c, width, height)).ToList();
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+
+        // What touches the edge of the picture is usually the desk, a shadow or the edge of the sheet: the digit is
+        // taken from the border only when nothing else is there (a digit cropped tightly).
+        var inside = candidates.Where(c => !c.TouchesBorder).ToList();
+        List<InkComponent> pool = inside.Count > 0 ? inside : candidates;
+        InkComponent main = pool.MaxBy(c => c.InkSum)!;
+        PixelBox reach = main.Box.Grow((int)Math.Ceiling(PieceReach * main.Box.LongerSide), width, height);
+        return pool
+            .Where(c => c == main || (c.Area >= PieceShare * main.Area && c.Box.Overlaps(reach)))
+            .OrderByDescending(c => c.InkSum)
+            .ToList();
+    }
+
+    private static bool IsLine(InkComponent component, int width, int height)
+    {
+        PixelBox box = component.Box;
+        bool isLong = box.Width >= LineLength * width || box.Height >= LineLength * height;
+        double thickness = (double)component.Area / box.LongerSide;
+        return isLong && thickness < Math.Max(2.0, LineThickness * Math.Max(width, height));
+    }
+}

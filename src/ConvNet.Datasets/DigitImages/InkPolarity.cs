@@ -1,0 +1,56 @@
+namespace ConvNet.Datasets.DigitImages;
+
+/// <summary>Decides whether the ink is darker or lighter than the paper, from the picture's statistics.</summary>
+internal static class InkPolarity
+{
+    // A border whose pixels lie this close to its median (nearly all of them) is plain background, as in a clean
+    // picture made on a computer: then its colour is the background's.
+    private const float UniformBorderTolerance = 0.06f;
+    private const double UniformBorderShare = 0.95;
+
+    /// <summary>True when the ink is darker than the paper.</summary>
+    /// <param name="luminance">The picture's brightness in [0, 1].</param>
+    /// <param name="window">The side of the neighbourhood the local contrast is measured in (wider than a stroke).</param>
+    public static bool IsDarkInk(GrayImage luminance, int window)
+    {
+        if (UniformBorder(luminance) is { } border)
+        {
+            return border >= luminance.Pixels.Average();
+        }
+
+        // Ink is the minority in every neighbourhood: strokes lie far from their local mean on one side, while the
+        // paper around them lies a little off it on the other. Lighting slopes, the edge of a sheet and noise are
+        // (nearly) symmetric, so the sign of the third moment of the local contrast tells the ink's side.
+        GrayImage localMean = BoxMean.Compute(luminance, window);
+        double thirdMoment = 0;
+        for (int i = 0; i < luminance.Pixels.Length; i++)
+        {
+            double contrast = luminance.Pixels[i] - localMean.Pixels[i];
+            thirdMoment += contrast * contrast * contrast;
+        }
+
+        return thirdMoment <= 0;
+    }
+
+    /// <summary>The border's median brightness if (nearly) every border pixel lies close to it; otherwise null.</summary>
+    private static float? UniformBorder(GrayImage image)
+    {
+        var border = new List<float>((2 * image.Width) + (2 * image.Height));
+        for (int x = 0; x < image.Width; x++)
+        {
+            border.Add(image[x, 0]);
+            border.Add(image[x, image.Height - 1]);
+        }
+
+        for (int y = 1; y < image.Height - 1; y++)
+        {
+            border.Add(image[0, y]);
+            border.Add(image[image.Width - 1, y]);
+        }
+
+        border.Sort();
+        float median = border[border.Count / 2];
+        int close = border.Count(value => Math.Abs(value - median) <= UniformBorderTolerance);
+        return close >= UniformBorderShare * border.Count ? median : null;
+    }
+}

@@ -15,8 +15,9 @@ namespace ConvNet.Datasets;
 /// light by a grey-scale closing (strokes filled in, lighting, shadows and the sheet's edge kept) and measure every
 /// pixel's ink against it; threshold adaptively (Otsu's method among the pixels that stand out from the paper's
 /// noise); keep the connected components that form the digit (specks, ruled and grid lines, and what touches the
-/// picture's edge are left out unless nothing else is there); cut the digit out, deskew it by its second moments,
-/// scale its longer side to 20 pixels with area averaging and centre it by mass in 28×28, as MNIST was made.
+/// picture's edge are left out unless nothing else is there); cut the digit out, deskew it by its second moments
+/// (only the slant beyond handwriting's own, which MNIST keeps), scale its longer side to 20 pixels with area
+/// averaging and centre it by mass in 28×28, as MNIST was made.
 /// </para>
 /// <para>Decoding PNG or JPEG files is left to the caller so that the library needs no imaging package.</para>
 /// </remarks>
@@ -68,8 +69,7 @@ public static class MnistImagePreprocessor
             throw new NoDigitFoundException(
                 $"No digit found in the {width}×{height} picture: nothing stands out from the paper as a digit " +
                 $"({stages.Components.Count} specks or lines above the ink threshold {stages.Threshold:0.##}, the largest {strongest} pixels " +
-                $"at the working size {stages.Working.Width}×{stages.Working.Height}).",
-                nameof(luminance));
+                $"at the working size {stages.Working.Width}×{stages.Working.Height}).");
         }
 
         return new MnistPreprocessingSteps(stages, MnistLayout.Place(stages.Deskewed));

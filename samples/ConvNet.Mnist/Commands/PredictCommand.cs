@@ -11,18 +11,25 @@ namespace ConvNet.Mnist.Commands;
 /// <summary>
 /// <c>predict</c>: classifies one picture, or one MNIST/Fashion-MNIST test image by index, and prints each class's
 /// probability and <c>Predicted: Sneaker (0.97)</c>. The model file says how to read the picture: a digit model
-/// through <see cref="MnistImagePreprocessor"/>, a Fashion-MNIST model as a grey 28×28 picture shown light on black,
-/// a model trained on an image folder through the <see cref="ImageTransform"/> it was trained with.
+/// through <see cref="MnistImagePreprocessor"/> (whose stages <c>--show-steps</c> draws), a Fashion-MNIST model as a
+/// grey 28×28 picture shown light on black, a model trained on an image folder through the
+/// <see cref="ImageTransform"/> it was trained with.
 /// </summary>
 internal sealed class PredictCommand : Command
 {
     private readonly Option<string?> _model = SampleOptions.Path(
         "--model", "FILE", $"the model to use (default {RunFiles.DefaultModelPath})", alias: "-m");
     private readonly Option<string?> _image = SampleOptions.Path(
-        "--image", "FILE", "a PNG or JPEG of any size: a digit (dark on light or light on dark), a garment, or a picture like the model's training pictures", alias: "-i");
+        "--image", "FILE", "a PNG or JPEG of any size: a digit (dark on light or light on dark, or a photo of one on paper), a garment, or a picture like the model's training pictures", alias: "-i");
     private readonly Option<int?> _testIndex = SampleOptions.WholeNumber(
         "--test-index", "I", "instead of --image: test image number I (0 to 9999) of the model's dataset", maximum: 9_999);
     private readonly Option<string?> _data = MnistData.CreateFolderOption("; for --test-index");
+    private readonly Option<string?> _showSteps = new("--show-steps")
+    {
+        Description = $"with --image and a digit model: draw the preprocessing stages (input, paper divided out, ink, crop, deskewed, 28×28) into a PNG (default {RunFiles.DefaultFolder}/NAME-steps.png)",
+        HelpName = "PNG",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
 
     public PredictCommand()
         : base("predict", "Classify one picture (or a test image by index) and print what the model sees.")
@@ -31,11 +38,17 @@ internal sealed class PredictCommand : Command
         Add(_image);
         Add(_testIndex);
         Add(_data);
+        Add(_showSteps);
         Validators.Add(result =>
         {
             if ((result.GetResult(_image) is null) == (result.GetResult(_testIndex) is null))
             {
                 result.AddError("Give either --image FILE or --test-index I.");
+            }
+
+            if (result.GetResult(_showSteps) is not null && result.GetResult(_image) is null)
+            {
+                result.AddError("--show-steps draws the stages of an --image FILE.");
             }
         });
         SetAction(RunAsync);
@@ -47,7 +60,7 @@ internal sealed class PredictCommand : Command
         Model model = Model.Load(modelPath);
         string dataset = model.Properties.GetValueOrDefault(DatasetNames.PropertyKey, DatasetNames.Mnist);
         (FloatTensor input, int? label) = parse.GetValue(_image) is { } imagePath
-            ? (ReadPicture(model, dataset, SampleOptions.ExistingFile(imagePath, _image.Name)), null)
+            ? (ReadPicture(model, dataset, SampleOptions.ExistingFile(imagePath, _image.Name), StepsPath(parse, imagePath)), null)
             : await ReadTestImageAsync(dataset, parse.GetValue(_testIndex)!.Value, parse.GetValue(_data), cancellation).ConfigureAwait(false);
 
         float[] probabilities = model.PredictProbabilities(input).ToArray();
@@ -77,8 +90,20 @@ internal sealed class PredictCommand : Command
         return 0;
     }
 
-    private static FloatTensor ReadPicture(Model model, string dataset, string path)
+    /// <summary>Where <c>--show-steps</c> draws the stages of <paramref name="imagePath"/>, or null without the option.</summary>
+    private string? StepsPath(ParseResult parse, string imagePath) =>
+        parse.GetResult(_showSteps) is null
+            ? null
+            : parse.GetValue(_showSteps) ?? Path.Combine(RunFiles.DefaultFolder, Path.GetFileNameWithoutExtension(imagePath) + "-steps.png");
+
+    private static FloatTensor ReadPicture(Model model, string dataset, string path, string? stepsPath)
     {
+        bool digitModel = !model.Properties.ContainsKey(ImageTransform.PropertyKey) && dataset != DatasetNames.FashionMnist;
+        if (stepsPath is not null && !digitModel)
+        {
+            throw new UsageException("--show-steps draws how a digit is found in a picture; this model reads its pictures whole (no digit stages to draw).");
+        }
+
         if (model.Properties.TryGetValue(ImageTransform.PropertyKey, out string? transform))
         {
             return ImageTransform.FromJson(transform).ReadFile(path);
@@ -97,7 +122,15 @@ internal sealed class PredictCommand : Command
         }
 
         (float[] luminance, int width, int height) = ImageFile.ReadGrayscale(path);
-        return MnistImagePreprocessor.ToMnist(luminance, width, height);
+        if (stepsPath is null)
+        {
+            return MnistImagePreprocessor.ToMnist(luminance, width, height);
+        }
+
+        MnistPreprocessingSteps steps = MnistImagePreprocessor.ToMnistWithSteps(luminance, width, height);
+        StepsStrip.Save(stepsPath, steps, Path.GetFileName(path));
+        Console.WriteLine($"Stages: {stepsPath}");
+        return steps.Result;
     }
 
     private static async Task<(FloatTensor Image, int? Label)> ReadTestImageAsync(string dataset, int index, string? dataFolder, CancellationToken cancellation)

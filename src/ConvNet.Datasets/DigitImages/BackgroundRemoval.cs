@@ -12,14 +12,17 @@ internal static class BackgroundRemoval
 
     /// <summary>The paper's estimated brightness and each pixel's ink strength.</summary>
     /// <param name="luminance">Brightness in [0, 1] with dark ink (invert light-on-dark pictures first).</param>
-    /// <param name="window">Wider than the thickest stroke: features narrower than this are ink, wider ones paper.</param>
+    /// <param name="window">
+    /// Wider than the thickest stroke: features narrower than this are ink, wider ones paper. Null for a clean
+    /// picture's plain background: one brightness, the picture's brightest.
+    /// </param>
     /// <returns>
     /// <c>Background</c>: the closing of the picture (strokes filled in with the paper around them, lighting and sheet
     /// edges kept); <c>Ink</c>: (background − brightness) / background in [0, 1], 0 on the paper whatever its light.
     /// </returns>
-    public static (GrayImage Background, GrayImage Ink) Remove(GrayImage luminance, int window)
+    public static (GrayImage Background, GrayImage Ink) Remove(GrayImage luminance, int? window)
     {
-        GrayImage background = RankFilters.Closing(luminance, window);
+        GrayImage background = window is { } side ? RankFilters.Closing(luminance, side) : PlainBackground(luminance);
         float floor = Math.Max(0.05f, DarkBackgroundFloor * Statistics.Quantile(background.Pixels, 0.95));
         var ink = new GrayImage(luminance.Width, luminance.Height);
         for (int i = 0; i < ink.Pixels.Length; i++)
@@ -29,5 +32,13 @@ internal static class BackgroundRemoval
         }
 
         return (background, ink);
+    }
+
+    /// <summary>The brightest pixel's brightness everywhere (for clean pictures, whose bold ink may reach their corners).</summary>
+    private static GrayImage PlainBackground(GrayImage luminance)
+    {
+        var background = new GrayImage(luminance.Width, luminance.Height);
+        Array.Fill(background.Pixels, luminance.Pixels.Max());
+        return background;
     }
 }

@@ -4,10 +4,26 @@ namespace ConvNet.Datasets.DigitImages;
 /// Straightens a slanted digit by a horizontal shear that zeroes its ink's second-order cross moment, the
 /// classic deskewing of handwritten digits (a rotated or slanted "1" becomes upright).
 /// </summary>
+/// <remarks>
+/// MNIST itself was not deskewed: networks trained on it know handwriting's natural slant. So only the slant beyond
+/// <see cref="NaturalSlant"/> is taken out — what a photo taken at an angle or a sheet turned on the desk adds.
+/// On the generated photo-like set (tools/photo-digits) that read as well as no deskewing (93 %) and better than a full
+/// one (91 %), while still straightening strongly turned digits.
+/// </remarks>
 internal static class Deskew
 {
+    /// <summary>Slant (|dx/dy|) that is left in place: about 8.5°, handwriting's own.</summary>
+    public const double NaturalSlant = 0.15;
+
     // Shears beyond 45° are not slant but a digit lying on its side: left alone.
     private const double MaximumSlant = 1.0;
+
+    /// <summary>The part of the ink's slant beyond <see cref="NaturalSlant"/> (0 within it), with its sign.</summary>
+    public static double ExcessSlant(GrayImage ink)
+    {
+        double slant = Slant(ink);
+        return Math.Sign(slant) * Math.Max(0, Math.Abs(slant) - NaturalSlant);
+    }
 
     /// <summary>The slant dx/dy of the ink: μ11 / μ02 about its centre of mass (0 for an empty or flat picture).</summary>
     public static double Slant(GrayImage ink)

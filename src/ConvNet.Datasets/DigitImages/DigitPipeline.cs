@@ -35,9 +35,10 @@ internal static class DigitPipeline
     public const int WorkingSize = 512;
 
     // The background window is this share of the longer side: wider than any stroke (so that strokes are filled in),
-    // narrow enough to follow shadows. Small pictures (icons, MNIST-like crops) are drawn on plain backgrounds and use
-    // the whole picture.
+    // narrow enough to follow shadows.
     private const double BackgroundWindowShare = 0.25;
+
+    // Pictures with a uniform border, and small ones (icons, MNIST-like crops), are clean: drawn on a plain background.
     private const int SmallPicture = 64;
 
     // Pixels within this share of the longer side of a digit component still belong to it: the soft edges of strokes
@@ -48,22 +49,23 @@ internal static class DigitPipeline
     {
         GrayImage working = ToWorkingSize(luminance);
         int longerSide = Math.Max(working.Width, working.Height);
-        int window = longerSide < SmallPicture ? 2 * longerSide : (int)Math.Round(BackgroundWindowShare * longerSide);
         GrayImage smoothed = longerSide >= 2 * SmallPicture ? BoxMean.Compute(working, 3) : working;
+        bool photo = longerSide >= SmallPicture && InkPolarity.UniformBorder(smoothed) is null;
+        int window = photo ? Math.Max(3, (int)Math.Round(BackgroundWindowShare * longerSide)) : 2 * longerSide;
 
         bool darkInk = InkPolarity.IsDarkInk(smoothed, window);
         GrayImage darkOnLight = darkInk ? smoothed : Invert(smoothed);
-        (GrayImage background, GrayImage ink) = BackgroundRemoval.Remove(darkOnLight, window);
+        (GrayImage background, GrayImage ink) = BackgroundRemoval.Remove(darkOnLight, photo ? window : null);
         float threshold = InkThreshold.Choose(ink);
         (int[] labels, IReadOnlyList<InkComponent> components) = ConnectedComponents.Find(ink, threshold);
-        IReadOnlyList<InkComponent> digit = DigitComponents.Select(components, working.Width, working.Height);
+        IReadOnlyList<InkComponent> digit = DigitComponents.Select(components, working.Width, working.Height, photo);
         if (digit.Count == 0)
         {
             return new DigitPipelineResult(working, darkInk, background, ink, threshold, labels, components, digit, null, 0, null);
         }
 
         GrayImage crop = CutOut(ink, labels, digit, threshold, longerSide);
-        double slant = Deskew.Slant(crop);
+        double slant = Deskew.ExcessSlant(crop);
         GrayImage sheared = Deskew.Shear(crop, slant);
         GrayImage deskewed = sheared.Crop(MnistLayout.InkBounds(sheared) ?? new PixelBox(0, 0, sheared.Width - 1, sheared.Height - 1));
         return new DigitPipelineResult(working, darkInk, background, ink, threshold, labels, components, digit, crop, slant, deskewed);

@@ -3,10 +3,11 @@ namespace ConvNet.Datasets.DigitImages;
 /// <summary>Decides whether the ink is darker or lighter than the paper, from the picture's statistics.</summary>
 internal static class InkPolarity
 {
-    // A border whose pixels lie this close to its median (nearly all of them) is plain background, as in a clean
-    // picture made on a computer: then its colour is the background's.
-    private const float UniformBorderTolerance = 0.06f;
-    private const double UniformBorderShare = 0.95;
+    // A border most of whose pixels lie this close to its median is plain background, as in a clean picture made on a
+    // computer (the rest is ink running off the edge): then its colour is the background's. A photo's border drifts
+    // with the light by more than this.
+    private const float UniformBorderTolerance = 0.03f;
+    private const double UniformBorderShare = 0.6;
 
     /// <summary>True when the ink is darker than the paper.</summary>
     /// <param name="luminance">The picture's brightness in [0, 1].</param>
@@ -32,8 +33,11 @@ internal static class InkPolarity
         return thirdMoment <= 0;
     }
 
-    /// <summary>The border's median brightness if (nearly) every border pixel lies close to it; otherwise null.</summary>
-    private static float? UniformBorder(GrayImage image)
+    /// <summary>
+    /// The border's median brightness if most border pixels lie close to it, as in a clean picture made on a
+    /// computer; otherwise (a photo: shading, noise, the desk) null.
+    /// </summary>
+    public static float? UniformBorder(GrayImage image)
     {
         var border = new List<float>((2 * image.Width) + (2 * image.Height));
         for (int x = 0; x < image.Width; x++)

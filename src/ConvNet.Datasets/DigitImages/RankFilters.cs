@@ -13,12 +13,13 @@ internal static class RankFilters
     /// steps and slopes (lighting, the edge of the sheet) where they are.
     /// </summary>
     /// <remarks>
-    /// The picture is first extended by half a window on every side with copies of its edge pixels, so that a dark
-    /// band along the edge (the desk beyond the sheet) continues outside and stays background however narrow it is.
+    /// The picture is first extended by a window's width on every side with copies of its edge pixels, so that a dark
+    /// band along the edge (the desk beyond the sheet) continues outside and stays background however narrow it is
+    /// (a narrower margin would clip the windows of the margin's own pixels).
     /// </remarks>
     public static GrayImage Closing(GrayImage image, int window)
     {
-        int margin = window / 2;
+        int margin = window;
         GrayImage closed = Minimum(Maximum(Extend(image, margin), window), window);
         return closed.Crop(new PixelBox(margin, margin, margin + image.Width - 1, margin + image.Height - 1));
     }

@@ -3,7 +3,7 @@
 // Prints the accuracy per model and folder, split by the conditions in DIR/manifest.csv; with --steps, writes the
 // preprocessing stages of every misread picture of the first model to OUT.
 using System.Globalization;
-using ConvNet.Core.Networks;
+using ConvNet.Core.Models;
 using ConvNet.Core.Tensors;
 using ConvNet.Core.Training;
 using ConvNet.Datasets;
@@ -66,7 +66,7 @@ foreach (string folder in folders)
     Dictionary<string, Dictionary<string, string>> manifest = ReadManifest(Path.Combine(folder, "manifest.csv"));
     foreach (string model in models)
     {
-        INetwork network = ModelCatalog.Load(model);
+        ConvNet.Core.Networks.INetwork network = Model.Load(model).Network;
         var found = pictures.Where(p => p.Steps is not null).ToList();
         var batch = new FloatTensor(Math.Max(1, found.Count), 1, MnistImagePreprocessor.ImageSize, MnistImagePreprocessor.ImageSize);
         int imageLength = MnistImagePreprocessor.ImageSize * MnistImagePreprocessor.ImageSize;

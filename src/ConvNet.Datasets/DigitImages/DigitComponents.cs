@@ -33,7 +33,11 @@ internal static class DigitComponents
     {
         int minimumArea = Math.Max(SpeckPixels, (int)(SpeckShare * width * height));
         double minimumExtent = DigitShare * Math.Max(width, height);
-        var candidates = components.Where(c => c.Area >= minimumArea && !IsLine(c, width, height) && !(photo && IsBand(c, width, height))).ToList();
+        // A clean picture has no ruled paper: there a thin stroke is a line only if it runs from edge to edge (a "1"
+        // drawn with a one-pixel pen is a digit).
+        var candidates = components
+            .Where(c => c.Area >= minimumArea && !(photo ? IsLine(c, width, height) || IsBand(c, width, height) : IsLine(c, width, height) && IsBand(c, width, height)))
+            .ToList();
         if (candidates.Count == 0)
         {
             return [];

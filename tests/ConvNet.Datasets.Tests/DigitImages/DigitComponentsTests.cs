@@ -47,6 +47,15 @@ public sealed class DigitComponentsTests
         DigitComponents.Select([band], Width, Height, photo: false).Should().Equal(band);
     }
 
+    [Fact]
+    public void A_one_pixel_stroke_is_a_ruled_line_in_a_photo_but_the_digit_of_a_clean_picture()
+    {
+        InkComponent stroke = Component(1, area: 24, new PixelBox(20, 8, 20, 31));
+
+        DigitComponents.Select([stroke], 40, 40, photo: true).Should().BeEmpty();
+        DigitComponents.Select([stroke], 40, 40, photo: false).Should().Equal(stroke);
+    }
+
     private static InkComponent Component(int label, int area, PixelBox box, bool touchesBorder = false) =>
         new(label, area, box, InkSum: area * 0.8, touchesBorder);
 }

@@ -1,3 +1,4 @@
+using ConvNet.Core.Serialization;
 using ConvNet.Core.Tensors;
 using ConvNet.Datasets;
 using SkiaSharp;
@@ -55,7 +56,7 @@ internal static class StepsStrip
 
         using SKImage strip = surface.Snapshot();
         using SKData png = strip.Encode(SKEncodedImageFormat.Png, 100);
-        AtomicFile.Write(path, temporary => File.WriteAllBytes(temporary, png.ToArray()));
+        AtomicFile.Write(path, png.SaveTo);
     }
 
     /// <summary>A [height, width] picture in [0, 1] as grey pixels (1 white).</summary>

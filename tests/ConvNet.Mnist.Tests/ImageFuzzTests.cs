@@ -8,7 +8,7 @@ namespace ConvNet.Mnist.Tests;
 /// <summary>
 /// Mutation fuzzing of the picture reader and the digit preprocessor behind <c>predict --image</c>: damaged PNG and
 /// JPEG files come back as a digit or as <see cref="InvalidDataException"/> (naming the file) or
-/// <see cref="ArgumentException"/> (a blank picture), within a memory bound.
+/// <see cref="NoDigitFoundException"/> (nothing in the picture stands out as a digit), within a memory bound.
 /// </summary>
 [Trait("Category", "Fuzz")]
 public sealed class ImageFuzzTests : IDisposable
@@ -38,7 +38,7 @@ public sealed class ImageFuzzTests : IDisposable
                     },
                     64_000_000,
                     typeof(InvalidDataException),
-                    typeof(ArgumentException));
+                    typeof(NoDigitFoundException));
             },
             iter: 600,
             threads: 1);

@@ -22,22 +22,24 @@ public sealed class DigitPicturesTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
-    public async Task A_network_trained_one_epoch_reads_photos_and_clean_pictures_and_predict_draws_the_stages()
+    public async Task A_network_trained_three_epochs_reads_photos_and_clean_pictures_and_predict_draws_the_stages()
     {
         MnistDataset mnist = await MnistData.LoadAsync(null, CancellationToken.None);
         Sequential network = SimpleConvNet.Create(seed: 1);
-        new Trainer(network, new Adam(network, 0.001f), new TrainerOptions { Epochs = 1, Seed = 1, TrainEvaluationSize = 0, TestEvaluationSize = 0 })
+        new Trainer(network, new Adam(network, 0.001f), new TrainerOptions { Epochs = 3, Seed = 1, TrainEvaluationSize = 0, TestEvaluationSize = 0 })
             .Train(mnist.Train);
 
-        // With the previous preprocessor (everything darker than the paper's brightest pixels was ink) the default
-        // 10-epoch model read the photo-like pictures at chance level (2 of 30) and the clean ones 20 of 20; through
-        // this pipeline it reads 27 of 30 and 19 of 20, and this one-epoch network 22 and 17.
+        // Through the previous preprocessor (everything darker than the paper's brightest pixels was ink) the default
+        // 10-epoch model read 2 of these 30 photo-like pictures (chance) and 20 of the 20 clean ones; through this
+        // pipeline it reads 27 and 19, and this three-epoch network (98.4 % on MNIST's test set) 27 and 19. A one-epoch
+        // network reads only 22 and 17 whatever the preprocessing: it also reads just 84 % of the clean held-out set,
+        // where there is no paper to remove (README, Digits from photos).
         (int photosRead, int photos) = Read(network, Path.Combine(PicturesFolder, "photo"));
         (int cleanRead, int clean) = Read(network, Path.Combine(PicturesFolder, "clean"));
         photos.Should().Be(30);
         clean.Should().Be(20);
-        photosRead.Should().BeGreaterThanOrEqualTo(20, "two thirds of the photo-like pictures read right, far above chance");
-        cleanRead.Should().BeGreaterThanOrEqualTo(16, "at least 80 % of the clean pictures read right");
+        photosRead.Should().BeGreaterThanOrEqualTo(24, "at least 80 % of the photo-like pictures read right");
+        cleanRead.Should().BeGreaterThanOrEqualTo(18, "at least 90 % of the clean pictures read right");
 
         string model = Path.Combine(_folder, "model.safetensors");
         new Model(network, "digits").Save(model);

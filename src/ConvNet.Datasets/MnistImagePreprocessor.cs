@@ -65,10 +65,15 @@ public static class MnistImagePreprocessor
         DigitPipelineResult stages = DigitPipeline.Run(picture);
         if (stages.Deskewed is null)
         {
-            int strongest = stages.Components.Count == 0 ? 0 : stages.Components.Max(c => c.Area);
+            if (stages.Components.Count == 0)
+            {
+                throw new NoDigitFoundException(
+                    $"No digit found in the {width}×{height} picture: it is blank (no pixel stands out from the paper by the ink threshold {stages.Threshold:0.##}).");
+            }
+
             throw new NoDigitFoundException(
                 $"No digit found in the {width}×{height} picture: nothing stands out from the paper as a digit " +
-                $"({stages.Components.Count} specks or lines above the ink threshold {stages.Threshold:0.##}, the largest {strongest} pixels " +
+                $"({stages.Components.Count} specks or lines above the ink threshold {stages.Threshold:0.##}, the largest {stages.Components.Max(c => c.Area)} pixels " +
                 $"at the working size {stages.Working.Width}×{stages.Working.Height}).");
         }
 

@@ -81,7 +81,7 @@ public sealed class MnistImagePreprocessorTests
 
         Action convert = () => MnistImagePreprocessor.ToMnist(page, 20, 20);
 
-        convert.Should().Throw<NoDigitFoundException>().WithMessage("No digit found in the 20×20 picture*");
+        convert.Should().Throw<NoDigitFoundException>().WithMessage("No digit found in the 20×20 picture: it is blank*");
     }
 
     [Fact]

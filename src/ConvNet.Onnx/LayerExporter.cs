@@ -1,5 +1,6 @@
 using ConvNet.Core.Layers;
 using ConvNet.Core.Tensors;
+using ConvNet.Onnx.Protobuf;
 using static ConvNet.Onnx.OnnxGraphWriter;
 
 namespace ConvNet.Onnx;
@@ -23,11 +24,7 @@ internal static class LayerExporter
     public static string Export(ILayer layer, TensorShape inputShape, string input, string output, OnnxGraphWriter graph) => layer switch
     {
         Convolution convolution => ExportConvolution(convolution, input, output, graph),
-        Pooling pooling => graph.AddNode(
-            pooling.Mode == PoolingMode.Max ? "MaxPool" : "AveragePool", pooling.Name, output, [input],
-            Ints("kernel_shape", pooling.PoolSize, pooling.PoolSize),
-            Ints("strides", pooling.Stride, pooling.Stride),
-            Ints("pads", 0, 0, 0, 0)),          // no padding and floor rounding (ceil_mode 0): windows never overhang
+        Pooling pooling => ExportPooling(pooling, input, output, graph),
         Affine affine => ExportAffine(affine, inputShape, input, output, graph),
         Relu relu => graph.AddNode("Relu", relu.Name, output, [input]),
         LeakyRelu leaky => graph.AddNode("LeakyRelu", leaky.Name, output, [input], Float("alpha", leaky.Slope)),
@@ -48,11 +45,38 @@ internal static class LayerExporter
         string bias = graph.AddInitializer($"{convolution.Name}.{convolution.Bias.Name}", convolution.Bias.Value);
         return graph.AddNode(
             "Conv", convolution.Name, output, [input, weight, bias],
-            Ints("kernel_shape", convolution.KernelSize, convolution.KernelSize),
+            Ints("kernel_shape", convolution.KernelHeight, convolution.KernelWidth),
             Ints("strides", convolution.Stride, convolution.Stride),
             Ints("pads", convolution.Padding, convolution.Padding, convolution.Padding, convolution.Padding),
             Ints("dilations", 1, 1),
             Int("group", 1));
+    }
+
+    private static string ExportPooling(Pooling pooling, string input, string output, OnnxGraphWriter graph)
+    {
+        // Floor rounding (ceil_mode 0): windows never overhang the padded image. The padding is a border of zeros that
+        // takes part in the window: AveragePool's own pads do that with count_include_pad = 1 (the divisor is the whole
+        // window), but MaxPool's pads are −∞, so a padded max pool reads a Pad by zeros first.
+        long padding = pooling.Padding;
+        if (pooling.Mode == PoolingMode.Max && padding != 0)
+        {
+            string pads = graph.AddInt64Initializer($"{pooling.Name}.pads", [0, 0, padding, padding, 0, 0, padding, padding]);
+            input = graph.AddNode("Pad", $"{pooling.Name}.pad", graph.NewValueName($"{pooling.Name}.pad"), [input, pads], String("mode", "constant"));
+            padding = 0;
+        }
+
+        var attributes = new List<AttributeProto>
+        {
+            Ints("kernel_shape", pooling.PoolHeight, pooling.PoolWidth),
+            Ints("strides", pooling.Stride, pooling.Stride),
+            Ints("pads", padding, padding, padding, padding),
+        };
+        if (pooling.Mode == PoolingMode.Average)
+        {
+            attributes.Add(Int("count_include_pad", 1));
+        }
+
+        return graph.AddNode(pooling.Mode == PoolingMode.Max ? "MaxPool" : "AveragePool", pooling.Name, output, [input], [.. attributes]);
     }
 
     private static string ExportAffine(Affine affine, TensorShape inputShape, string input, string output, OnnxGraphWriter graph)

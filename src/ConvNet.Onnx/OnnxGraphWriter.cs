@@ -51,6 +51,14 @@ internal sealed class OnnxGraphWriter
         return name;
     }
 
+    /// <summary>Adds a one-dimensional int64 initializer (such as a Pad's pads), and returns its name.</summary>
+    public string AddInt64Initializer(string preferredName, params long[] values)
+    {
+        string name = NewValueName(preferredName);
+        Graph.Initializer.Add(new TensorProto { Name = name, DataType = (int)DataType.Int64, Dims = { values.Length }, Int64Data = { values } });
+        return name;
+    }
+
     /// <summary>Adds a float32 initializer with the tensor's values and shape, and returns its name.</summary>
     public string AddInitializer(string preferredName, FloatTensor tensor) =>
         AddInitializer(preferredName, tensor.ReadOnlySpan, Array.ConvertAll(tensor.Shape.ToArray(), dimension => (long)dimension));
@@ -84,6 +92,9 @@ internal sealed class OnnxGraphWriter
     public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeType.Int, I = value };
 
     public static AttributeProto Float(string name, float value) => new() { Name = name, Type = AttributeType.Float, F = value };
+
+    public static AttributeProto String(string name, string value) =>
+        new() { Name = name, Type = AttributeType.String, S = ByteString.CopyFromUtf8(value) };
 
     public static AttributeProto Ints(string name, params long[] values) => new() { Name = name, Type = AttributeType.Ints, Ints = { values } };
 }

@@ -15,17 +15,26 @@ internal sealed class OnnxLayerImporter
     /// <summary>The operators the importer reads, for error messages.</summary>
     public const string SupportedOperators =
         "Conv, MaxPool, AveragePool, GlobalAveragePool, Gemm, MatMul (+ Add), Relu, LeakyRelu, Sigmoid, Tanh, BatchNormalization, " +
-        "Dropout, Flatten, Reshape (to [batch, features]), Pad (by zero), Identity, Constant, and a last Softmax or LogSoftmax";
+        "Dropout, Flatten, Reshape (to [batch, features]), Pad (of nothing, or by zeros right before a pooling node), Identity, Constant, " +
+        "and a last Softmax or LogSoftmax";
 
     private readonly SequentialBuilder _builder;
     private readonly List<LayerValues> _values = [];
     private int _layerCount;
+
+    // A Pad by zeros waiting for the pooling node after it, which takes its border as the layer's padding.
+    private (OnnxNode Node, int Padding)? _pendingPad;
 
     public OnnxLayerImporter(TensorShape itemShape) => _builder = new SequentialBuilder(itemShape);
 
     /// <summary>Appends the layer that computes what <paramref name="node"/> computes (none for Identity and a zero Pad; Add joins the MatMul before it).</summary>
     public void Add(OnnxNode node)
     {
+        if (_pendingPad is { } pad && node.OpType is not ("MaxPool" or "AveragePool"))
+        {
+            throw PadNotBeforePooling(pad.Node);
+        }
+
         switch (node.OpType)
         {
             case "Conv": AddConvolution(node); break;
@@ -40,7 +49,7 @@ internal sealed class OnnxLayerImporter
             case "Dropout": AddDropout(node); break;
             case "Flatten": AddFlatten(node); break;
             case "Reshape": AddReshape(node); break;
-            case "Pad": RequireZeroPad(node); break;
+            case "Pad": AddPad(node); break;
             default: throw node.Error($"the operator is not supported; ConvNet imports {SupportedOperators}");
         }
     }
@@ -49,6 +58,11 @@ internal sealed class OnnxLayerImporter
     /// <param name="seed">Seeds the dropout masks used in fine-tuning.</param>
     public Sequential Build(int seed)
     {
+        if (_pendingPad is { } pad)
+        {
+            throw PadNotBeforePooling(pad.Node);
+        }
+
         Sequential network = _builder.Build(new SoftmaxWithLoss(), seed);
         foreach (LayerValues values in _values)
         {
@@ -74,14 +88,14 @@ internal sealed class OnnxLayerImporter
         node.RequireKnownAttributes("kernel_shape", "strides", "pads", "dilations", "group", "auto_pad");
         int channels = RequireImages(node);
         int[] weightShape = node.InputShape(1, "weight");
-        if (weightShape.Length != 4 || weightShape[1] != channels || weightShape[2] != weightShape[3])
+        if (weightShape.Length != 4 || weightShape[1] != channels)
         {
-            throw node.Error($"the weight is [{string.Join(", ", weightShape)}]; expected [filters, {channels}, k, k] (square kernels, {channels} input channels)");
+            throw node.Error($"the weight is [{string.Join(", ", weightShape)}]; expected [filters, {channels}, kernel height, kernel width] ({channels} input channels)");
         }
 
         int filters = weightShape[0];
-        int kernel = weightShape[2];
-        RequireEqual(node, "kernel_shape", node.Ints("kernel_shape", [kernel, kernel]), [kernel, kernel], "the weight's kernel size");
+        (int Height, int Width) kernel = (weightShape[2], weightShape[3]);
+        RequireEqual(node, "kernel_shape", node.Ints("kernel_shape", [kernel.Height, kernel.Width]), [kernel.Height, kernel.Width], "the weight's kernel size");
         RequireEqual(node, "group", [node.Int("group", 1)], [1], "grouped convolutions are not supported");
         RequireAll(node, "dilations", node.Ints("dilations", [1, 1]), 2, 1, "ConvNet convolutions have dilation 1");
         int stride = Uniform(node, "strides", node.Ints("strides", [1, 1]), 2, "ConvNet strides are the same on both axes");
@@ -103,30 +117,43 @@ internal sealed class OnnxLayerImporter
             throw node.Error("attribute 'kernel_shape' is missing");
         }
 
-        int size = Uniform(node, "kernel_shape", node.Ints("kernel_shape", []), 2, "ConvNet pools square windows");
+        long[] kernelShape = node.Ints("kernel_shape", []);
+        if (kernelShape.Length != 2 || kernelShape.Any(size => size is < 1 or > int.MaxValue))
+        {
+            throw node.Error($"kernel_shape [{string.Join(", ", kernelShape)}] is not supported; expected [height, width] of a 2-D pooling");
+        }
+
+        (int Height, int Width) size = ((int)kernelShape[0], (int)kernelShape[1]);
         int stride = Uniform(node, "strides", node.Ints("strides", [1, 1]), 2, "ConvNet strides are the same on both axes");
         RequireAll(node, "dilations", node.Ints("dilations", [1, 1]), 2, 1, "ConvNet pooling has dilation 1");
         RequireEqual(node, "ceil_mode", [node.Int("ceil_mode", 0)], [0], "ConvNet pooling rounds sizes down");
-        if (Padding(node) != 0)
+
+        // ConvNet pads pooling with zeros that take part in the window (the seed's im2col). AveragePool's own pads are
+        // such zeros when count_include_pad = 1; MaxPool's are −∞, which is not the same function, so they stay an error.
+        int ownPadding = Padding(node);
+        if (ownPadding != 0 && max)
         {
-            throw node.Error("padded pooling is not supported; ConvNet pooling reads only real pixels");
+            throw node.Error("MaxPool's own pads are not supported: they pad with −∞, ConvNet's padded max pooling pads with zeros (a Pad by zeros before an unpadded MaxPool)");
         }
 
-        // count_include_pad and storage_order change nothing without padding or an indices output.
-        Append(node, () => max ? _builder.MaxPool(size, stride) : _builder.AveragePool(size, stride), []);
+        if (ownPadding != 0 && node.Int("count_include_pad", 0) != 1)
+        {
+            throw node.Error("pads with count_include_pad 0 are not supported; ConvNet's padded average pooling divides by the whole window (count_include_pad 1)");
+        }
+
+        int padding = ownPadding + (_pendingPad?.Padding ?? 0);
+        _pendingPad = null;
+
+        // storage_order changes nothing without an indices output.
+        Append(node, () => max ? _builder.MaxPool(size, stride, padding) : _builder.AveragePool(size, stride, padding), []);
     }
 
     private void AddGlobalAveragePool(OnnxNode node)
     {
         node.RequireKnownAttributes();
         RequireImages(node);
-        if (Shape[2] != Shape[3])
-        {
-            throw node.Error($"its input {Shape} is not square; ConvNet pools square windows");
-        }
-
-        int size = Shape[2];
-        Append(node, () => _builder.AveragePool(size, size), []);
+        (int Height, int Width) size = (Shape[2], Shape[3]);
+        Append(node, () => _builder.AveragePool(size, Math.Max(size.Height, size.Width)), []);
     }
 
     private void AddGemm(OnnxNode node)
@@ -298,15 +325,39 @@ internal sealed class OnnxLayerImporter
         Append(node, () => _builder.Flatten(), []);
     }
 
-    private static void RequireZeroPad(OnnxNode node)
+    private void AddPad(OnnxNode node)
     {
-        // PyTorch 1.13 exports avg_pool2d as a Pad by zero pixels and an AveragePool; such a Pad changes nothing.
-        node.RequireKnownAttributes("mode", "pads");
+        // PyTorch 1.13 exports avg_pool2d as a Pad by zero pixels and an AveragePool; such a Pad changes nothing. A Pad by
+        // zeros on both image axes before a pooling node is that layer's padding (how a padded max pool is exported).
+        node.RequireKnownAttributes("mode", "pads", "value");
         long[] pads = node.HasInput(1) ? OnnxTensorData.Int64s(node.ConstantInput(1, "pads"), node.Error) : node.Ints("pads", []);
-        if (pads.Any(pad => pad != 0))
+        if (pads.All(pad => pad == 0))
         {
-            throw node.Error($"pads [{string.Join(", ", pads)}] are not supported; only a Pad that adds nothing can be imported");
+            return;
         }
+
+        string mode = node.String("mode", "constant");
+        float value = node.HasInput(2) ? SingleFloat(node, 2, "constant value") : node.Float("value", 0f);
+        bool imageBorder = Shape.Rank == 4 && pads.Length == 8 && pads[0] == 0 && pads[1] == 0 && pads[4] == 0 && pads[5] == 0
+            && pads[2] == pads[3] && pads[2] == pads[6] && pads[2] == pads[7] && pads[2] is > 0 and <= int.MaxValue;
+        if (mode != "constant" || value != 0f || node.HasInput(3) || !imageBorder)
+        {
+            throw node.Error(
+                $"Pad mode '{mode}', value {value}, pads [{string.Join(", ", pads)}]{(node.HasInput(3) ? " on chosen axes" : "")} is not supported; " +
+                "only a Pad by zeros, equal on every side of the images, right before MaxPool or AveragePool can be imported");
+        }
+
+        _pendingPad = (node, (int)pads[2]);
+    }
+
+    private static InvalidDataException PadNotBeforePooling(OnnxNode pad) =>
+        pad.Error("a Pad by zeros is supported only right before MaxPool or AveragePool, where it becomes the pooling layer's padding");
+
+    private static float SingleFloat(OnnxNode node, int index, string role)
+    {
+        TensorProto tensor = node.ConstantInput(index, role);
+        float[] values = OnnxTensorData.Floats(tensor, node.Error);
+        return values.Length == 1 ? values[0] : throw node.Error($"the {role} '{tensor.Name}' holds {values.Length} values; expected one");
     }
 
     private static float[] BiasVector(OnnxNode node, int index, int size)

@@ -13,7 +13,7 @@ public sealed class ExportVerifiedByOnnxRuntimeTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-5;
 
-    public static TheoryData<string> Networks => new(ModelCatalog.Simple, ModelCatalog.Deep, ModelCatalog.Best, "every-layer");
+    public static TheoryData<string> Networks => new(ModelCatalog.Simple, ModelCatalog.Deep, ModelCatalog.Best, "every-layer", "rectangular-padded");
 
     [Theory]
     [MemberData(nameof(Networks))]

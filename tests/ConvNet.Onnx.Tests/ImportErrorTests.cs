@@ -44,12 +44,8 @@ public sealed class ImportErrorTests
     }
 
     [Fact]
-    public void Rectangular_kernels_same_padding_and_ceil_rounding_are_refused()
+    public void Same_padding_and_ceil_rounding_are_refused()
     {
-        var rectangular = Model();
-        SetInts(Node(rectangular, "pool1"), "kernel_shape", 2, 3);
-        ImportError(rectangular).Should().Contain("'pool1' (MaxPool)").And.Contain("kernel_shape [2, 3]");
-
         var samePadding = Model();
         Node(samePadding, "conv1").Attribute.Add(new AttributeProto { Name = "auto_pad", Type = AttributeType.String, S = ByteString.CopyFromUtf8("SAME_UPPER") });
         ImportError(samePadding).Should().Contain("'conv1' (Conv)").And.Contain("auto_pad SAME_UPPER");
@@ -57,6 +53,29 @@ public sealed class ImportErrorTests
         var ceil = Model();
         Node(ceil, "pool1").Attribute.Add(new AttributeProto { Name = "ceil_mode", Type = AttributeType.Int, I = 1 });
         ImportError(ceil).Should().Contain("'pool1' (MaxPool)").And.Contain("ceil_mode [1]");
+    }
+
+    [Fact]
+    public void Pooling_pads_that_are_not_a_zero_border_counted_in_the_window_are_refused()
+    {
+        // MaxPool pads with −∞, ConvNet with zeros: not the same function, so not imported as if it were.
+        var maxPads = Model();
+        SetInts(Node(maxPads, "pool1"), "pads", 1, 1, 1, 1);
+        ImportError(maxPads).Should().Contain("'pool1' (MaxPool)").And.Contain("−∞");
+
+        var excludedPads = Model(TestNetworks.RectangularAndPadded(seed: 1));
+        Node(excludedPads, "pool2").Attribute.Single(attribute => attribute.Name == "count_include_pad").I = 0;
+        ImportError(excludedPads).Should().Contain("'pool2' (AveragePool)").And.Contain("count_include_pad 0");
+
+        var reflected = Model(TestNetworks.RectangularAndPadded(seed: 1));
+        Node(reflected, "pool1.pad").Attribute.Single(attribute => attribute.Name == "mode").S = ByteString.CopyFromUtf8("reflect");
+        ImportError(reflected).Should().Contain("'pool1.pad' (Pad)").And.Contain("mode 'reflect'");
+
+        var padBeforeRelu = Model(TestNetworks.RectangularAndPadded(seed: 1));
+        NodeProto pool = Node(padBeforeRelu, "pool1");
+        pool.OpType = "Relu";
+        pool.Attribute.Clear();
+        ImportError(padBeforeRelu).Should().Contain("'pool1.pad' (Pad)").And.Contain("only right before MaxPool or AveragePool");
     }
 
     [Fact]

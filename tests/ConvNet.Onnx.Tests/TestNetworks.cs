@@ -27,12 +27,30 @@ internal static class TestNetworks
             .Build(new SoftmaxWithLoss(), seed);
 
     /// <summary>
+    /// The seed's layer shapes the named networks do not use, each in its ONNX form: rectangular kernels and windows,
+    /// a zero-padded max pool over negative values (Pad + MaxPool) and a zero-padded average pool (pads, count_include_pad 1):
+    /// [N, 1, 28, 28] → conv1 (6, 3×5, stride 2, pad 1) [N, 6, 14, 13] → pool1 max 2×3 stride 2 pad 1 [N, 6, 8, 7] → relu1
+    /// → conv2 (8, 5×3, pad 1) [N, 8, 6, 7] → tanh1 → pool2 average 3 stride 2 pad 1 [N, 8, 3, 4] → flatten1 → affine1 [N, 10].
+    /// </summary>
+    public static Sequential RectangularAndPadded(int seed) =>
+        new SequentialBuilder(new TensorShape(1, 28, 28))
+            .Convolution(6, kernelSize: (3, 5), stride: 2, padding: 1).MaxPool((2, 3), stride: 2, padding: 1).Relu()
+            .Convolution(8, kernelSize: (5, 3), padding: 1).Tanh().AveragePool(3, stride: 2, padding: 1)
+            .Flatten().Affine(10)
+            .Build(new SoftmaxWithLoss(), seed);
+
+    /// <summary>
     /// A few Adam steps on real images, so that weights, biases and batch-normalization statistics all move away
     /// from their initial values (zero biases and unit variances would hide a layout mistake).
     /// </summary>
     public static void TrainBriefly(INetwork network, LabeledDataset training, int steps = 8) =>
         new Trainer(network, new Adam(network, 0.002f), new TrainerOptions { BatchSize = 50, Iterations = steps, Seed = 3 }).Train(training);
 
-    /// <summary>The library's named networks, plus <see cref="EveryLayer"/>.</summary>
-    public static INetwork Create(string name) => name == "every-layer" ? EveryLayer(seed: 4) : ModelCatalog.Create(name, seed: 4);
+    /// <summary>The library's named networks, plus <see cref="EveryLayer"/> and <see cref="RectangularAndPadded"/>.</summary>
+    public static INetwork Create(string name) => name switch
+    {
+        "every-layer" => EveryLayer(seed: 4),
+        "rectangular-padded" => RectangularAndPadded(seed: 4),
+        _ => ModelCatalog.Create(name, seed: 4),
+    };
 }

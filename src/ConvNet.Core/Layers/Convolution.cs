@@ -5,12 +5,13 @@ namespace ConvNet.Core.Layers;
 
 /// <summary>
 /// A 2-D convolution (cross-correlation, as in the seed) of [batch, inputChannels, height, width] images with
-/// <c>filterCount</c> square filters, computed image by image on every core as a patch unroll and one matrix product
-/// that lands directly in NCHW order.
-/// Output: [batch, filterCount, (height + 2·padding − kernelSize) / stride + 1, (same for width)], rounded down.
+/// <c>filterCount</c> kernelHeight × kernelWidth filters, computed image by image on every core as a patch unroll and one
+/// matrix product that lands directly in NCHW order.
+/// Output: [batch, filterCount, (height + 2·padding − kernelHeight) / stride + 1, (width + 2·padding − kernelWidth) / stride + 1],
+/// rounded down.
 /// </summary>
 /// <remarks>
-/// Parameters: <c>weight</c> [filterCount, inputChannels, kernelSize, kernelSize] and <c>bias</c> [filterCount], both
+/// Parameters: <c>weight</c> [filterCount, inputChannels, kernelHeight, kernelWidth] and <c>bias</c> [filterCount], both
 /// zero until initialized (see <see cref="WeightInitialization"/>). The contracts of <see cref="ILayer"/> hold: training-mode
 /// calls reuse their buffers while the batch size stays the same; inference-mode Forward returns a new output tensor (see <see cref="InferenceBuffers"/>).
 /// </remarks>
@@ -22,29 +23,44 @@ public sealed class Convolution : ILayer
     private FloatTensor? _output;
     private FloatTensor? _inputGradient;
 
-    /// <summary>Creates a convolution with zero weights and biases.</summary>
+    /// <summary>Creates a convolution with square filters, zero weights and biases.</summary>
     /// <param name="name">The layer's name, such as <c>conv1</c>.</param>
     /// <param name="inputChannels">Channels of the input images.</param>
     /// <param name="filterCount">Number of filters, which is the number of output channels.</param>
     /// <param name="kernelSize">Height and width of each filter.</param>
-    /// <param name="stride">Step between neighbouring filter positions.</param>
+    /// <param name="stride">Step between neighbouring filter positions, down and across.</param>
     /// <param name="padding">Zero border added on every side of the input.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive, or the padding is negative.</exception>
     public Convolution(string name, int inputChannels, int filterCount, int kernelSize, int stride = 1, int padding = 0)
+        : this(name, inputChannels, filterCount, (kernelSize, kernelSize), stride, padding)
+    {
+    }
+
+    /// <summary>Creates a convolution with filters of any shape (the seed's FN×C×FH×FW), zero weights and biases.</summary>
+    /// <param name="name">The layer's name, such as <c>conv1</c>.</param>
+    /// <param name="inputChannels">Channels of the input images.</param>
+    /// <param name="filterCount">Number of filters, which is the number of output channels.</param>
+    /// <param name="kernelSize">Height and width of each filter.</param>
+    /// <param name="stride">Step between neighbouring filter positions, down and across.</param>
+    /// <param name="padding">Zero border added on every side of the input.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive, or the padding is negative.</exception>
+    public Convolution(string name, int inputChannels, int filterCount, (int Height, int Width) kernelSize, int stride = 1, int padding = 0)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputChannels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(filterCount);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelSize.Height, nameof(kernelSize));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelSize.Width, nameof(kernelSize));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stride);
         ArgumentOutOfRangeException.ThrowIfNegative(padding);
         Name = name;
         InputChannels = inputChannels;
         FilterCount = filterCount;
-        KernelSize = kernelSize;
+        KernelHeight = kernelSize.Height;
+        KernelWidth = kernelSize.Width;
         Stride = stride;
         Padding = padding;
-        Weight = new Parameter("weight", new FloatTensor(filterCount, inputChannels, kernelSize, kernelSize));
+        Weight = new Parameter("weight", new FloatTensor(filterCount, inputChannels, KernelHeight, KernelWidth));
         Bias = new Parameter("bias", new FloatTensor(filterCount));
         _parameters = [Weight, Bias];
     }
@@ -58,16 +74,19 @@ public sealed class Convolution : ILayer
     /// <summary>Number of filters (output channels).</summary>
     public int FilterCount { get; }
 
-    /// <summary>Height and width of each filter.</summary>
-    public int KernelSize { get; }
+    /// <summary>Height of each filter.</summary>
+    public int KernelHeight { get; }
 
-    /// <summary>Step between neighbouring filter positions.</summary>
+    /// <summary>Width of each filter.</summary>
+    public int KernelWidth { get; }
+
+    /// <summary>Step between neighbouring filter positions, down and across.</summary>
     public int Stride { get; }
 
     /// <summary>Zero border added on every side of the input.</summary>
     public int Padding { get; }
 
-    /// <summary>The filters, [filterCount, inputChannels, kernelSize, kernelSize].</summary>
+    /// <summary>The filters, [filterCount, inputChannels, kernelHeight, kernelWidth].</summary>
     public Parameter Weight { get; }
 
     /// <summary>One bias per filter, [filterCount].</summary>
@@ -125,7 +144,7 @@ public sealed class Convolution : ILayer
 
     /// <summary>Where the filters land on an input of <paramref name="inputShape"/> [batch, channels, height, width].</summary>
     internal WindowGeometry GeometryFor(TensorShape inputShape) =>
-        new(InputChannels, inputShape[2], inputShape[3], KernelSize, KernelSize, Stride, Padding);
+        new(InputChannels, inputShape[2], inputShape[3], KernelHeight, KernelWidth, Stride, Padding);
 
     private TensorShape OutputShape(TensorShape inputShape, string argumentName)
     {
@@ -135,10 +154,11 @@ public sealed class Convolution : ILayer
                 $"Layer '{Name}' expects input [batch, {InputChannels}, height, width]; got {inputShape}.", argumentName);
         }
 
-        if (inputShape[2] + (2 * Padding) < KernelSize || inputShape[3] + (2 * Padding) < KernelSize)
+        if (inputShape[2] + (2 * Padding) < KernelHeight || inputShape[3] + (2 * Padding) < KernelWidth)
         {
             throw new ArgumentException(
-                $"Layer '{Name}': a {KernelSize}×{KernelSize} kernel with padding {Padding} does not fit input {inputShape}; height and width must be at least {KernelSize - (2 * Padding)}.",
+                $"Layer '{Name}': a {KernelHeight}×{KernelWidth} kernel with padding {Padding} does not fit input {inputShape}; "
+                + $"height must be at least {KernelHeight - (2 * Padding)} and width at least {KernelWidth - (2 * Padding)}.",
                 argumentName);
         }
 

@@ -9,11 +9,12 @@ namespace ConvNet.Core.Networks;
 /// layers or one layer's own inference-mode Forward.
 /// </summary>
 /// <remarks>
-/// <para>Fused runs: Convolution [+ Relu] [+ max Pooling whose stride is its size] [+ Relu] in one pass per image
+/// <para>Fused runs: Convolution (any kernel shape) [+ Relu] [+ unpadded max Pooling over square windows whose stride is
+/// their size] [+ Relu] in one pass per image
 /// (<see cref="FusedConvolution"/>: bit for bit the layers' result), and Affine [+ Relu] (<see cref="FusedAffine"/>: the
 /// layers' result bit for bit from <see cref="FusedAffine.MaxStreamedRows"/> + 1 rows up, and within float rounding of it
 /// below). Dropout is the identity at inference and is left out. Every other layer, and any run the fusion does not cover
-/// (average or overlapping pooling, a ReLU after anything else), runs layer by layer: <see cref="LayerByLayer"/> is that
+/// (average, overlapping, rectangular or padded pooling, a ReLU after anything else), runs layer by layer: <see cref="LayerByLayer"/> is that
 /// reference for the whole network, which the tests compare the fused plan against.</para>
 /// <para>A plan holds only its layers, reads their parameters at each call and keeps no state, so one plan serves any
 /// number of threads at once. Intermediate outputs come from <see cref="InferenceBuffers"/> and go back as soon as the
@@ -40,7 +41,8 @@ internal sealed class InferencePlan
                 case Convolution convolution:
                     int end = index + 1;
                     bool relu = TakeRelu(kept, ref end);
-                    Pooling? pooling = kept.ElementAtOrDefault(end) is Pooling { Mode: PoolingMode.Max } candidate && candidate.Stride == candidate.PoolSize
+                    Pooling? pooling = kept.ElementAtOrDefault(end) is Pooling { Mode: PoolingMode.Max, Padding: 0 } candidate
+                        && candidate.PoolHeight == candidate.PoolWidth && candidate.Stride == candidate.PoolHeight
                         ? candidate
                         : null;
                     if (pooling is not null)
@@ -49,7 +51,7 @@ internal sealed class InferencePlan
                         relu = relu || TakeRelu(kept, ref end);   // max pooling and ReLU commute exactly
                     }
 
-                    stages.Add(new ConvolutionStage(convolution, relu, pooling?.PoolSize ?? 1, NameOf(kept, index, end)));
+                    stages.Add(new ConvolutionStage(convolution, relu, pooling?.PoolHeight ?? 1, NameOf(kept, index, end)));
                     index = end;
                     break;
                 case Affine affine:

@@ -100,7 +100,7 @@ public sealed class NetworkSummary
             // Every output value is a dot product over weight.Length / filters inputs, plus its bias.
             Convolution convolution => (2L * convolution.Weight.Value.Length * output[2] * output[3]) + outputs,
             Affine affine => (2L * affine.Weight.Value.Length) + outputs,
-            Pooling pooling => outputs * pooling.PoolSize * pooling.PoolSize,
+            Pooling pooling => outputs * pooling.PoolHeight * pooling.PoolWidth,
             BatchNormalization => 2L * outputs,
             ElementwiseActivation => outputs,
             Dropout or Flatten => 0,

@@ -51,8 +51,12 @@ public sealed class SequentialBuilder
     /// <summary>The output shape of the layers so far, for a batch of one.</summary>
     public TensorShape OutputShape => _batchShape;
 
-    /// <summary>Appends a <see cref="Layers.Convolution"/> over the current channels, named conv1, conv2, ….</summary>
-    public SequentialBuilder Convolution(int filterCount, int kernelSize, int stride = 1, int padding = 0)
+    /// <summary>Appends a <see cref="Layers.Convolution"/> with square filters over the current channels, named conv1, conv2, ….</summary>
+    public SequentialBuilder Convolution(int filterCount, int kernelSize, int stride = 1, int padding = 0) =>
+        Convolution(filterCount, (kernelSize, kernelSize), stride, padding);
+
+    /// <summary>Appends a <see cref="Layers.Convolution"/> with kernelSize.Height × kernelSize.Width filters over the current channels, named conv1, conv2, ….</summary>
+    public SequentialBuilder Convolution(int filterCount, (int Height, int Width) kernelSize, int stride = 1, int padding = 0)
     {
         int channels = RequireImages("convolution");
         return Append("conv", (name, random, fill) =>
@@ -63,13 +67,27 @@ public sealed class SequentialBuilder
         });
     }
 
-    /// <summary>Appends a max <see cref="Pooling"/> layer, named pool1, pool2, …; the stride defaults to the pool size.</summary>
-    public SequentialBuilder MaxPool(int poolSize, int? stride = null) =>
-        Append("pool", (name, _, _) => new Pooling(name, poolSize, stride ?? poolSize, PoolingMode.Max));
+    /// <summary>
+    /// Appends a max <see cref="Pooling"/> layer with square windows, named pool1, pool2, …; the stride defaults to the pool
+    /// size, and a padding adds zeros that take part in the max (the seed's semantics, see <see cref="Pooling"/>).
+    /// </summary>
+    public SequentialBuilder MaxPool(int poolSize, int? stride = null, int padding = 0) =>
+        MaxPool((poolSize, poolSize), stride ?? poolSize, padding);
 
-    /// <summary>Appends an average <see cref="Pooling"/> layer, named pool1, pool2, …; the stride defaults to the pool size.</summary>
-    public SequentialBuilder AveragePool(int poolSize, int? stride = null) =>
-        Append("pool", (name, _, _) => new Pooling(name, poolSize, stride ?? poolSize, PoolingMode.Average));
+    /// <summary>Appends a max <see cref="Pooling"/> layer with poolSize.Height × poolSize.Width windows, named pool1, pool2, ….</summary>
+    public SequentialBuilder MaxPool((int Height, int Width) poolSize, int stride, int padding = 0) =>
+        Append("pool", (name, _, _) => new Pooling(name, poolSize, stride, PoolingMode.Max, padding));
+
+    /// <summary>
+    /// Appends an average <see cref="Pooling"/> layer with square windows, named pool1, pool2, …; the stride defaults to the
+    /// pool size, and a padding adds zeros that count in the average (the seed's semantics, see <see cref="Pooling"/>).
+    /// </summary>
+    public SequentialBuilder AveragePool(int poolSize, int? stride = null, int padding = 0) =>
+        AveragePool((poolSize, poolSize), stride ?? poolSize, padding);
+
+    /// <summary>Appends an average <see cref="Pooling"/> layer with poolSize.Height × poolSize.Width windows, named pool1, pool2, ….</summary>
+    public SequentialBuilder AveragePool((int Height, int Width) poolSize, int stride, int padding = 0) =>
+        Append("pool", (name, _, _) => new Pooling(name, poolSize, stride, PoolingMode.Average, padding));
 
     /// <summary>Appends an <see cref="Layers.Affine"/> layer over everything per item (it flattens images), named affine1, ….</summary>
     public SequentialBuilder Affine(int outputSize)

@@ -15,12 +15,13 @@ namespace ConvNet.Core.Serialization;
 /// <code>
 /// {"format_version": 1, "input_shape": [1, 28, 28],
 ///  "layers": [{"kind": "convolution", "name": "conv1", "input_channels": 1, "filters": 30, "kernel_size": [5, 5], "stride": [1, 1], "padding": [0, 0]},
-///             {"kind": "relu", "name": "relu1"}, {"kind": "pooling", "name": "pool1", "mode": "max", "pool_size": [2, 2], "stride": [2, 2]},
+///             {"kind": "relu", "name": "relu1"}, {"kind": "pooling", "name": "pool1", "mode": "max", "pool_size": [2, 2], "stride": [2, 2], "padding": [0, 0]},
 ///             {"kind": "affine", "name": "affine1", "input_size": 4320, "output_size": 100}, ...],
 ///  "loss": {"kind": "softmax_cross_entropy"}}
 /// </code>
 /// Other kinds: <c>batch_normalization</c> (features, momentum, epsilon), <c>dropout</c> (rate), <c>leaky_relu</c> (slope),
-/// <c>sigmoid</c>, <c>tanh</c>, <c>flatten</c>. Reading is strict: a newer format version, an unknown kind, a missing or
+/// <c>sigmoid</c>, <c>tanh</c>, <c>flatten</c>. Kernel and pool sizes may differ in height and width; strides and paddings are
+/// one number for both axes. A pooling layer without <c>padding</c> (files written before pooling had it) has none. Reading is strict: a newer format version, an unknown kind, a missing or
 /// unexpected property, a value out of range, layers that do not chain, or a parameter whose shape differs from the
 /// tensor stored under its name are each an <see cref="InvalidDataException"/> naming the layer. Parameter shapes are
 /// checked against the file before any layer is built, so a hostile architecture cannot allocate more than the file holds.
@@ -178,14 +179,15 @@ internal static class ArchitectureJson
             case Convolution convolution:
                 json.WriteNumber("input_channels", convolution.InputChannels);
                 json.WriteNumber("filters", convolution.FilterCount);
-                WriteArray(json, "kernel_size", [convolution.KernelSize, convolution.KernelSize]);
+                WriteArray(json, "kernel_size", [convolution.KernelHeight, convolution.KernelWidth]);
                 WriteArray(json, "stride", [convolution.Stride, convolution.Stride]);
                 WriteArray(json, "padding", [convolution.Padding, convolution.Padding]);
                 break;
             case Pooling pooling:
                 json.WriteString("mode", pooling.Mode == PoolingMode.Max ? "max" : "average");
-                WriteArray(json, "pool_size", [pooling.PoolSize, pooling.PoolSize]);
+                WriteArray(json, "pool_size", [pooling.PoolHeight, pooling.PoolWidth]);
                 WriteArray(json, "stride", [pooling.Stride, pooling.Stride]);
+                WriteArray(json, "padding", [pooling.Padding, pooling.Padding]);
                 break;
             case Affine affine:
                 json.WriteNumber("input_size", affine.InputSize);
@@ -218,10 +220,10 @@ internal static class ArchitectureJson
                 {
                     int channels = layer.Int("input_channels", minimum: 1);
                     int filters = layer.Int("filters", minimum: 1);
-                    int kernel = layer.Square("kernel_size", minimum: 1);
+                    (int Height, int Width) kernel = layer.Pair("kernel_size", minimum: 1);
                     int stride = layer.Square("stride", minimum: 1);
                     int padding = layer.Square("padding", minimum: 0);
-                    layer.RequireTensor(tensorShapes, "weight", [filters, channels, kernel, kernel]);
+                    layer.RequireTensor(tensorShapes, "weight", [filters, channels, kernel.Height, kernel.Width]);
                     layer.RequireTensor(tensorShapes, "bias", [filters]);
                     return new Convolution(name, channels, filters, kernel, stride, padding);
                 }
@@ -235,7 +237,9 @@ internal static class ArchitectureJson
                         "average" => PoolingMode.Average,
                         _ => throw layer.Invalid($"has pooling mode '{mode}'; expected 'max' or 'average'"),
                     };
-                    return new Pooling(name, layer.Square("pool_size", minimum: 1), layer.Square("stride", minimum: 1), poolingMode);
+                    // Files written before pooling had padding have no "padding": they mean 0.
+                    int padding = layer.Has("padding") ? layer.Square("padding", minimum: 0) : 0;
+                    return new Pooling(name, layer.Pair("pool_size", minimum: 1), layer.Square("stride", minimum: 1), poolingMode, padding);
                 }
 
                 case "affine":
@@ -376,17 +380,26 @@ internal static class ArchitectureJson
             throw Invalid($"has '{key}' = {value}; expected an array of up to {TensorShape.MaxRank} integers of at least {minimum}");
         }
 
-        /// <summary>A [height, width] pair; the layers are square, so both must be equal.</summary>
-        public int Square(string key, int minimum)
+        /// <summary>A [height, width] pair.</summary>
+        public (int Height, int Width) Pair(string key, int minimum)
         {
             int[] pair = Ints(key, minimum);
-            if (pair.Length != 2 || pair[0] != pair[1])
-            {
-                throw Invalid($"has '{key}' = [{string.Join(", ", pair)}]; expected [height, width] with height = width (this library's layers are square)");
-            }
-
-            return pair[0];
+            return pair.Length == 2
+                ? (pair[0], pair[1])
+                : throw Invalid($"has '{key}' = [{string.Join(", ", pair)}]; expected [height, width]");
         }
+
+        /// <summary>A [height, width] pair of a setting the layers take as one number for both axes, so both must be equal.</summary>
+        public int Square(string key, int minimum)
+        {
+            (int height, int width) = Pair(key, minimum);
+            return height == width
+                ? height
+                : throw Invalid($"has '{key}' = [{height}, {width}]; expected height = width (this library's layers use one {key} for both axes)");
+        }
+
+        /// <summary>Whether the object has <paramref name="key"/> (for properties that older files leave out).</summary>
+        public bool Has(string key) => _element.TryGetProperty(key, out _);
 
         public JsonElement.ArrayEnumerator Array(string key)
         {

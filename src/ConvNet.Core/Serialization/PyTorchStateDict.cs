@@ -137,7 +137,7 @@ public static class PyTorchStateDict
             {
                 case Convolution convolution:
                     modules.Add(new Module(
-                        $"torch.nn.Conv2d({convolution.InputChannels}, {convolution.FilterCount}, kernel_size={convolution.KernelSize}" +
+                        $"torch.nn.Conv2d({convolution.InputChannels}, {convolution.FilterCount}, kernel_size={Size(convolution.KernelHeight, convolution.KernelWidth)}" +
                         (convolution.Stride != 1 ? $", stride={convolution.Stride}" : "") +
                         (convolution.Padding != 0 ? $", padding={convolution.Padding}" : "") + ")",
                         [Same(prefix + "weight", convolution.Weight.Value), Same(prefix + "bias", convolution.Bias.Value)]));
@@ -163,8 +163,15 @@ public static class PyTorchStateDict
                         [prefix + "num_batches_tracked"]));
                     break;
                 case Pooling pooling:
+                    if (pooling.Padding != 0)
+                    {
+                        // A border of zeros taking part in the window: MaxPool2d's own padding is −∞, and AvgPool2d's is
+                        // limited to half the window, so the border is a module of its own.
+                        modules.Add(new Module($"torch.nn.ZeroPad2d({pooling.Padding})", []));
+                    }
+
                     modules.Add(new Module(
-                        $"torch.nn.{(pooling.Mode == PoolingMode.Max ? "MaxPool2d" : "AvgPool2d")}(kernel_size={pooling.PoolSize}, stride={pooling.Stride})", []));
+                        $"torch.nn.{(pooling.Mode == PoolingMode.Max ? "MaxPool2d" : "AvgPool2d")}(kernel_size={Size(pooling.PoolHeight, pooling.PoolWidth)}, stride={pooling.Stride})", []));
                     break;
                 case Dropout dropout:
                     modules.Add(new Module($"torch.nn.Dropout(p={Number(dropout.Rate)})", []));
@@ -198,6 +205,10 @@ public static class PyTorchStateDict
     }
 
     /// <summary>A hyper-parameter as Python writes it: the shortest decimal that reads back as the same float (0.9f → 0.9, 1e-5f → 1e-05).</summary>
+    /// <summary>A kernel size as PyTorch writes it: one number when square, (height, width) otherwise.</summary>
+    private static string Size(int height, int width) =>
+        height == width ? height.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"({height}, {width})");
+
     private static string Number(float value) => value.ToString("R", CultureInfo.InvariantCulture).Replace('E', 'e');
 
     /// <summary>PyTorch's momentum, 1 − this library's, rounded to float precision in decimal (1 − 0.9f → 0.1).</summary>

@@ -11,26 +11,30 @@ namespace ConvNet.Core.Tests.Kernels;
 /// </summary>
 public sealed class FusedConvolutionTests
 {
-    // (channels, height, width, filters, kernel, stride, padding): the seed's layer, odd sizes around the micro-kernel's
-    // 6-filter panels and 8/16/32-column panels, strides and padding, and a patch deeper than one GEMM depth block (40·3·3 = 360).
-    public static TheoryData<int, int, int, int, int, int, int> Geometries => new()
+    // (channels, height, width, filters, kernel height, kernel width, stride, padding): the seed's layer, odd sizes around the
+    // micro-kernel's 6-filter panels and 8/16/32-column panels, strides and padding, rectangular kernels (the seed's FH ≠ FW),
+    // and a patch deeper than one GEMM depth block (40·3·3 = 360).
+    public static TheoryData<int, int, int, int, int, int, int, int> Geometries => new()
     {
-        { 1, 28, 28, 30, 5, 1, 0 },
-        { 1, 9, 7, 1, 3, 1, 0 },
-        { 3, 11, 13, 7, 3, 1, 1 },
-        { 2, 12, 10, 13, 3, 2, 1 },
-        { 4, 10, 10, 16, 1, 1, 0 },
-        { 3, 15, 9, 6, 5, 2, 2 },
-        { 40, 8, 8, 9, 3, 1, 1 },
-        { 16, 14, 14, 32, 3, 1, 1 },
+        { 1, 28, 28, 30, 5, 5, 1, 0 },
+        { 1, 9, 7, 1, 3, 3, 1, 0 },
+        { 3, 11, 13, 7, 3, 3, 1, 1 },
+        { 2, 12, 10, 13, 3, 3, 2, 1 },
+        { 4, 10, 10, 16, 1, 1, 1, 0 },
+        { 3, 15, 9, 6, 5, 5, 2, 2 },
+        { 40, 8, 8, 9, 3, 3, 1, 1 },
+        { 16, 14, 14, 32, 3, 3, 1, 1 },
+        { 3, 13, 17, 7, 3, 5, 2, 1 },
+        { 2, 16, 9, 10, 5, 1, 1, 0 },
     };
 
     [Theory]
     [MemberData(nameof(Geometries))]
-    public void Every_epilogue_equals_the_layers_bit_for_bit(int channels, int height, int width, int filters, int kernel, int stride, int padding)
+    public void Every_epilogue_equals_the_layers_bit_for_bit(
+        int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int stride, int padding)
     {
-        var random = new Random(channels + (7 * height) + (31 * filters) + kernel + (100 * stride) + (1000 * padding));
-        Convolution convolution = RandomConvolution(random, channels, filters, kernel, stride, padding);
+        var random = new Random(channels + (7 * height) + (31 * filters) + kernelHeight + (3 * kernelWidth) + (100 * stride) + (1000 * padding));
+        Convolution convolution = RandomConvolution(random, channels, filters, (kernelHeight, kernelWidth), stride, padding);
         foreach (int batchSize in new[] { 1, 3 })
         {
             FloatTensor input = TestTensors.Uniform(random, batchSize, channels, height, width);
@@ -57,7 +61,7 @@ public sealed class FusedConvolutionTests
         var random = new Random(5);
         foreach ((int channels, int size, int filters, int kernel, int padding) in new[] { (1, 28, 30, 5, 0), (3, 13, 7, 3, 1), (40, 7, 9, 3, 1) })
         {
-            Convolution convolution = RandomConvolution(random, channels, filters, kernel, stride: 1, padding);
+            Convolution convolution = RandomConvolution(random, channels, filters, (kernel, kernel), stride: 1, padding);
             FloatTensor input = TestTensors.Uniform(random, 2, channels, size, size);
             var epilogue = new ConvolutionEpilogue(Relu: true, PoolSize: 2);
             float[] expected = LayerByLayer(convolution, input, epilogue);
@@ -134,7 +138,7 @@ public sealed class FusedConvolutionTests
         return output;
     }
 
-    private static Convolution RandomConvolution(Random random, int channels, int filters, int kernel, int stride, int padding)
+    private static Convolution RandomConvolution(Random random, int channels, int filters, (int Height, int Width) kernel, int stride, int padding)
     {
         var convolution = new Convolution("conv", channels, filters, kernel, stride, padding);
         WeightInitialization.Normal(convolution.Weight.Value, 0.5f, random);

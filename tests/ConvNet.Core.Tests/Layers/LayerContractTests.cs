@@ -6,7 +6,8 @@ namespace ConvNet.Core.Tests.Layers;
 /// <summary>The contracts of <see cref="ILayer"/>, for every layer.</summary>
 public class LayerContractTests
 {
-    public static TheoryData<string> LayerKinds => ["convolution", "max pooling", "average pooling", "affine", "relu"];
+    public static TheoryData<string> LayerKinds =>
+        ["convolution", "rectangular convolution", "max pooling", "average pooling", "padded max pooling", "padded average pooling", "affine", "relu"];
 
     [Theory]
     [MemberData(nameof(LayerKinds))]
@@ -113,6 +114,14 @@ public class LayerContractTests
                 var convolution = new Convolution("conv", 2, 3, 3, stride: 1, padding: 1);
                 WeightInitialization.Normal(convolution.Weight.Value, 0.5f, random);
                 return (convolution, TestTensors.Uniform(random, batchSize, 2, 5, 4));
+            case "rectangular convolution":
+                var rectangular = new Convolution("conv", 2, 3, (3, 2), stride: 2, padding: 1);
+                WeightInitialization.Normal(rectangular.Weight.Value, 0.5f, random);
+                return (rectangular, TestTensors.Uniform(random, batchSize, 2, 5, 4));
+            case "padded max pooling":
+                return (new Pooling("pool", (2, 3), 2, PoolingMode.Max, padding: 1), TestTensors.Uniform(random, batchSize, 2, 4, 6));
+            case "padded average pooling":
+                return (new Pooling("pool", (3, 2), 1, PoolingMode.Average, padding: 1), TestTensors.Uniform(random, batchSize, 2, 4, 6));
             case "max pooling":
                 return (new Pooling("pool", 2, 2), TestTensors.Uniform(random, batchSize, 2, 4, 6));
             case "average pooling":

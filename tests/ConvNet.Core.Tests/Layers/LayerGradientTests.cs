@@ -26,6 +26,48 @@ public class LayerGradientTests
         report.Passes.Should().BeTrue(report.ToString());
     }
 
+    [Fact]
+    public void A_rectangular_convolution_with_stride_and_padding_matches_central_differences()
+    {
+        var random = new Random(15);
+        var layer = new Convolution("conv", inputChannels: 2, filterCount: 3, kernelSize: (3, 5), stride: 2, padding: 1);
+        WeightInitialization.Normal(layer.Weight.Value, 0.5f, random);
+        WeightInitialization.Normal(layer.Bias.Value, 0.5f, random);
+        FloatTensor input = TestTensors.Uniform(random, 2, 2, 8, 9);
+
+        GradientCheckReport report = GradientCheck.CheckLayer(layer, input, seed: 5);
+
+        layer.Weight.Value.Shape.Should().Be(new TensorShape(3, 2, 3, 5));
+        report.Entries.Select(entry => entry.Name).Should().Equal("input", "weight", "bias");
+        report.Passes.Should().BeTrue(report.ToString());
+    }
+
+    [Theory]
+    [InlineData(PoolingMode.Max, 2, 3, 2, 1)]
+    [InlineData(PoolingMode.Max, 3, 2, 1, 1)]
+    [InlineData(PoolingMode.Max, 3, 3, 2, 2)]
+    [InlineData(PoolingMode.Average, 2, 3, 2, 1)]
+    [InlineData(PoolingMode.Average, 3, 2, 1, 1)]
+    [InlineData(PoolingMode.Average, 3, 3, 2, 2)]
+    public void Padded_rectangular_pooling_gradients_match_central_differences(PoolingMode mode, int poolHeight, int poolWidth, int stride, int padding)
+    {
+        var random = new Random(25 + poolHeight + (3 * poolWidth) + (10 * stride) + (100 * padding));
+        var layer = new Pooling("pool", (poolHeight, poolWidth), stride, mode, padding);
+
+        // Distinct values, none within 0.025 of the zero border, so a step of the check never crosses a tie with it;
+        // half are negative, so the border wins some max windows (and passes those gradients to nobody).
+        FloatTensor input = mode == PoolingMode.Max ? TestTensors.Distinct(random, 3, 2, 7, 6) : TestTensors.Uniform(random, 3, 2, 7, 6);
+        if (mode == PoolingMode.Max)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(input.Span, 0.025f, input.Span);
+        }
+
+        GradientCheckReport report = GradientCheck.CheckLayer(layer, input, seed: 6);
+
+        report.Entries.Select(entry => entry.Name).Should().Equal("input");
+        report.Passes.Should().BeTrue(report.ToString());
+    }
+
     [Theory]
     [InlineData(PoolingMode.Max, 2, 2)]
     [InlineData(PoolingMode.Max, 3, 1)]

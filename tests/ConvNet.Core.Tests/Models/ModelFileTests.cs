@@ -15,13 +15,14 @@ public sealed class ModelFileTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    public static TheoryData<string> NetworkNames => ["simple", "deep", "best", "every-layer"];
+    public static TheoryData<string> NetworkNames => ["simple", "deep", "best", "every-layer", "rectangular-padded"];
 
     private static Sequential Create(string name) => name switch
     {
         "simple" => SimpleConvNet.Create(new SimpleConvNetOptions { WeightInitStandardDeviation = 0.1f }, seed: 3),
         "deep" => DeepConvNet.Create(seed: 3),
         "best" => WithRandomState(BestConvNet.Create(seed: 3)),
+        "rectangular-padded" => WithRandomState(TestModels.RectangularAndPadded(seed: 3)),
         _ => TestModels.EveryLayer(seed: 3),
     };
 
@@ -81,7 +82,7 @@ public sealed class ModelFileTests : IDisposable
         layers[1].GetProperty("momentum").GetSingle().Should().Be(0.8f);
         layers[1].GetProperty("epsilon").GetSingle().Should().Be(1e-3f);
         layers[2].GetProperty("slope").GetSingle().Should().Be(0.05f);
-        layers[5].GetRawText().Should().Be("""{"kind":"pooling","name":"pool1","mode":"average","pool_size":[2,2],"stride":[2,2]}""");
+        layers[5].GetRawText().Should().Be("""{"kind":"pooling","name":"pool1","mode":"average","pool_size":[2,2],"stride":[2,2],"padding":[0,0]}""");
         layers[8].GetProperty("stride").EnumerateArray().Select(d => d.GetInt32()).Should().Equal(1, 1);
         layers[10].GetRawText().Should().Be("""{"kind":"affine","name":"affine1","input_size":5,"output_size":7}""");
         layers[13].GetProperty("rate").GetSingle().Should().Be(0.25f);
@@ -163,6 +164,31 @@ public sealed class ModelFileTests : IDisposable
 
         FluentActions.Invoking(() => Model.Load(path)).Should().Throw<InvalidDataException>()
             .WithMessage($"'{path}' holds weights only*convnet.architecture*Checkpoint.LoadInto*");
+    }
+
+    [Fact]
+    public void Rectangular_kernels_and_windows_are_height_then_width_and_pooling_padding_is_written()
+    {
+        using var document = JsonDocument.Parse(new Model(TestModels.RectangularAndPadded(seed: 1), "rectangular").Architecture);
+        var layers = document.RootElement.GetProperty("layers").EnumerateArray().ToArray();
+
+        layers[0].GetRawText().Should().Be(
+            """{"kind":"convolution","name":"conv1","input_channels":2,"filters":4,"kernel_size":[3,5],"stride":[2,2],"padding":[1,1]}""");
+        layers[1].GetRawText().Should().Be("""{"kind":"pooling","name":"pool1","mode":"max","pool_size":[2,3],"stride":[2,2],"padding":[1,1]}""");
+    }
+
+    [Fact]
+    public void A_pooling_layer_without_padding_from_an_older_file_loads_unpadded()
+    {
+        string path = SavedEveryLayer();
+        string rewritten = "";
+        TestModels.Rewrite(path, metadata => rewritten = metadata["convnet.architecture"] = System.Text.RegularExpressions.Regex.Replace(
+            metadata["convnet.architecture"], "(\"kind\":\"pooling\"[^}]*),\"padding\":\\[0,0\\]", "$1"));
+        rewritten.Split("\"padding\"").Should().HaveCount(4, "only the three convolutions keep a padding");
+
+        Model loaded = Model.Load(path);
+
+        loaded.Network.Layers.OfType<Pooling>().Should().HaveCount(2).And.OnlyContain(pooling => pooling.Padding == 0);
     }
 
     [Fact]

@@ -24,6 +24,23 @@ internal static class TestModels
         return network;
     }
 
+    /// <summary>
+    /// The seed's layer shapes the named networks do not use: rectangular kernels and windows, and zero-padded pooling of
+    /// both modes (a max over negative pixels that the border wins):
+    /// [N, 2, 11, 13] → conv1 3×5 stride 2 pad 1 [N, 4, 6, 6] → pool1 max 2×3 stride 2 pad 1 [N, 4, 4, 3] → relu1
+    /// → conv2 2×1 [N, 3, 3, 3] → pool2 average 3×2 stride 1 pad 1 [N, 3, 3, 4] → affine1 [N, 5].
+    /// </summary>
+    public static Sequential RectangularAndPadded(int seed)
+    {
+        Sequential network = new SequentialBuilder(new TensorShape(2, 11, 13))
+            .Convolution(4, kernelSize: (3, 5), stride: 2, padding: 1).MaxPool((2, 3), stride: 2, padding: 1).Relu()
+            .Convolution(3, kernelSize: (2, 1)).AveragePool((3, 2), stride: 1, padding: 1)
+            .Affine(5)
+            .Build(new SoftmaxWithLoss(), seed);
+        Randomize(network, seed);
+        return network;
+    }
+
     /// <summary>Gives every parameter and state tensor distinct random values (positive where they are variances), as after training.</summary>
     public static void Randomize(INetwork network, int seed)
     {

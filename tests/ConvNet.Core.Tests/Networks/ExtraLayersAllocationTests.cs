@@ -10,10 +10,11 @@ namespace ConvNet.Core.Tests.Networks;
 public class ExtraLayersAllocationTests
 {
     [Fact]
-    public void Augmented_training_steps_through_every_extra_layer_allocate_nothing_after_the_first()
+    public void Augmented_training_steps_through_every_extra_layer_and_padded_pooling_allocate_nothing_after_the_first()
     {
         Sequential network = new SequentialBuilder(new TensorShape(1, 12, 12))
-            .Convolution(4, kernelSize: 3, padding: 1).BatchNormalization().LeakyRelu().MaxPool(2)
+            .Convolution(4, kernelSize: (3, 5), padding: 1).BatchNormalization().LeakyRelu().MaxPool(2, padding: 1)
+            .AveragePool((2, 3), stride: 1, padding: 1)
             .Flatten().Affine(16).BatchNormalization().Tanh().Dropout(0.5f).Affine(12).Sigmoid().Affine(10)
             .Build(new SoftmaxWithLoss(), seed: 1);
         var augmentation = new ImageAugmentation(new ImageAugmentationOptions { MaxShift = 2, MaxRotationDegrees = 10f, HorizontalFlip = true }, seed: 1);

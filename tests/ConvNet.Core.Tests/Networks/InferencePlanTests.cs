@@ -11,7 +11,7 @@ namespace ConvNet.Core.Tests.Networks;
 /// </summary>
 public sealed class InferencePlanTests
 {
-    public static TheoryData<string> Networks => new() { "simple", "deep", "best", "every layer", "fallbacks" };
+    public static TheoryData<string> Networks => new() { "simple", "deep", "best", "every layer", "fallbacks", "rectangular" };
 
     [Fact]
     public void The_seeds_network_runs_as_three_fused_stages()
@@ -37,6 +37,19 @@ public sealed class InferencePlanTests
             "affine3");
         InferencePlan.Fused(DeepConvNet.Create(seed: 1).Layers).StageNames.Should().Equal(
             "conv1+relu1", "conv2+relu2+pool1", "conv3+relu3", "conv4+relu4+pool2", "conv5+relu5", "conv6+relu6+pool3", "affine1+relu7", "affine2");
+    }
+
+    [Fact]
+    public void Rectangular_kernels_fuse_and_rectangular_or_padded_pooling_stays_a_layer()
+    {
+        InferencePlan.Fused(Build("rectangular").Layers).StageNames.Should().Equal(
+            "conv1+relu1+pool1",      // a 3×5 kernel, then square max pooling: fused
+            "conv2+relu2",            // followed by padded max pooling
+            "pool2",
+            "conv3",                  // followed by a 1×2 max pooling window
+            "pool3",
+            "flatten1",
+            "affine1");
     }
 
     [Theory]
@@ -110,6 +123,12 @@ public sealed class InferencePlanTests
             "deep" => DeepConvNet.Create(seed: 1),
             "best" => BestConvNet.Create(seed: 1),
             "every layer" => TestModels.EveryLayer(seed: 1),
+            "rectangular" => new SequentialBuilder(new TensorShape(2, 21, 19))
+                .Convolution(7, kernelSize: (3, 5), stride: 1, padding: 1).Relu().MaxPool(2)
+                .Convolution(6, kernelSize: (5, 2), stride: 2, padding: 2).Relu().MaxPool(2, padding: 1)
+                .Convolution(5, kernelSize: (1, 3)).MaxPool((1, 2), stride: 1)
+                .Flatten().Affine(4)
+                .Build(new SoftmaxWithLoss(), seed: 1),
             _ => new SequentialBuilder(new TensorShape(2, 20, 18))
                 .Convolution(5, kernelSize: 3).AveragePool(2)
                 .Convolution(6, kernelSize: 3, padding: 1).LeakyRelu()

@@ -30,6 +30,20 @@ public class NetworkSummaryTests
     }
 
     [Fact]
+    public void Rectangular_and_padded_layers_count_their_whole_windows()
+    {
+        NetworkSummary summary = ConvNet.Core.Tests.Models.TestModels.RectangularAndPadded(seed: 1).Summary();
+
+        summary.Layers.Select(layer => layer.OutputShape.ToString()).Should().Equal(
+            "[4, 6, 6]", "[4, 4, 3]", "[4, 4, 3]", "[3, 3, 3]", "[3, 3, 4]", "[5]");
+
+        // conv1: 144 outputs, each 2·3·5 = 30 multiply-adds and a bias; pool1: 48 outputs of 2×3 windows (border included);
+        // conv2: 27 outputs of 4·2·1 multiply-adds and a bias; pool2: 36 outputs of 3×2 windows.
+        summary.Layers.Select(layer => layer.Flops).Should().Equal(
+            (2L * 30 * 144) + 144, 48L * 6, 48L, (2L * 8 * 27) + 27, 36L * 6, (2L * 36 * 5) + 5);
+    }
+
+    [Fact]
     public void Batch_normalization_state_counts_apart_from_the_trainable_values()
     {
         NetworkSummary summary = BestConvNet.Create(seed: 1).Summary();

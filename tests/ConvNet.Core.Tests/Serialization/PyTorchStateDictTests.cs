@@ -100,6 +100,7 @@ public sealed class PyTorchStateDictTests : IDisposable
         INetwork[] networks =
         [
             TestModels.EveryLayer(seed: 4),
+            TestModels.RectangularAndPadded(seed: 4),
             SimpleConvNet.Create(new SimpleConvNetOptions { WeightInitStandardDeviation = 0.1f }, seed: 4),
             DeepConvNet.Create(seed: 4),
             BestConvNet.Create(seed: 4),
@@ -139,6 +140,17 @@ public sealed class PyTorchStateDictTests : IDisposable
             "torch.nn.Flatten(), torch.nn.Linear(4320, 100), torch.nn.ReLU(), torch.nn.Linear(100, 10))");
         PyTorchStateDict.ModuleSource(BestConvNet.Create(seed: 1)).Should().StartWith(
             "torch.nn.Sequential(torch.nn.Conv2d(1, 32, kernel_size=5, padding=2), torch.nn.BatchNorm2d(32, eps=1e-05, momentum=0.1), torch.nn.ReLU(), ");
+    }
+
+    [Fact]
+    public void Rectangular_kernels_are_tuples_and_padded_pooling_is_a_zero_border_module_of_its_own()
+    {
+        // MaxPool2d's own padding is −∞ and AvgPool2d's at most half the window: the seed's zero border is ZeroPad2d,
+        // which takes a module number, so conv2's weights are "4.weight".
+        PyTorchStateDict.ModuleSource(TestModels.RectangularAndPadded(seed: 1)).Should().Be(
+            "torch.nn.Sequential(torch.nn.Conv2d(2, 4, kernel_size=(3, 5), stride=2, padding=1), torch.nn.ZeroPad2d(1), " +
+            "torch.nn.MaxPool2d(kernel_size=(2, 3), stride=2), torch.nn.ReLU(), torch.nn.Conv2d(4, 3, kernel_size=(2, 1)), torch.nn.ZeroPad2d(1), " +
+            "torch.nn.AvgPool2d(kernel_size=(3, 2), stride=1), torch.nn.Flatten(), torch.nn.Linear(36, 5))");
     }
 
     [Fact]

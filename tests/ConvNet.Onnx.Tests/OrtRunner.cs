@@ -3,12 +3,26 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace ConvNet.Onnx.Tests;
 
-/// <summary>Runs an ONNX model in ONNX Runtime (CPU, one thread, all graph optimizations) on ConvNet tensors.</summary>
+/// <summary>Runs an ONNX model in ONNX Runtime (CPU, one thread, all graph optimizations unless turned off) on ConvNet tensors.</summary>
 internal sealed class OrtRunner : IDisposable
 {
-    private readonly SessionOptions _options = new() { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+    private readonly SessionOptions _options;
 
-    public OrtRunner(byte[] model) => Session = new InferenceSession(model, _options);
+    /// <param name="model">The ONNX model's bytes.</param>
+    /// <param name="optimize">
+    /// False runs the graph as written: ONNX Runtime's Pad fusion folds a Pad by zeros into the MaxPool after it, whose
+    /// own pads are −∞, which changes what a zero-padded max pool computes (see <c>ExportVerifiedByOnnxRuntimeTests</c>).
+    /// </param>
+    public OrtRunner(byte[] model, bool optimize = true)
+    {
+        _options = new SessionOptions
+        {
+            IntraOpNumThreads = 1,
+            InterOpNumThreads = 1,
+            GraphOptimizationLevel = optimize ? GraphOptimizationLevel.ORT_ENABLE_ALL : GraphOptimizationLevel.ORT_DISABLE_ALL,
+        };
+        Session = new InferenceSession(model, _options);
+    }
 
     public InferenceSession Session { get; }
 

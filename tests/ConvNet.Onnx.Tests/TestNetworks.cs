@@ -28,14 +28,15 @@ internal static class TestNetworks
 
     /// <summary>
     /// The seed's layer shapes the named networks do not use, each in its ONNX form: rectangular kernels and windows,
-    /// a zero-padded max pool over negative values (Pad + MaxPool) and a zero-padded average pool (pads, count_include_pad 1):
-    /// [N, 1, 28, 28] → conv1 (6, 3×5, stride 2, pad 1) [N, 6, 14, 13] → pool1 max 2×3 stride 2 pad 1 [N, 6, 8, 7] → relu1
-    /// → conv2 (8, 5×3, pad 1) [N, 8, 6, 7] → tanh1 → pool2 average 3 stride 2 pad 1 [N, 8, 3, 4] → flatten1 → affine1 [N, 10].
+    /// a zero-padded max pool over negative values (Pad + MaxPool) and a zero-padded average pool (pads, count_include_pad 1).
+    /// No ReLU follows the max pool: it would hide whether the border is 0 or −∞ (max(0, ·) of either is the same).
+    /// [N, 1, 28, 28] → conv1 (6, 3×5, stride 2, pad 1) [N, 6, 14, 13] → pool1 max 2×3 stride 2 pad 1 [N, 6, 8, 7] → tanh1
+    /// → conv2 (8, 5×3, pad 1) [N, 8, 6, 7] → relu1 → pool2 average 3 stride 2 pad 1 [N, 8, 3, 4] → flatten1 → affine1 [N, 10].
     /// </summary>
     public static Sequential RectangularAndPadded(int seed) =>
         new SequentialBuilder(new TensorShape(1, 28, 28))
-            .Convolution(6, kernelSize: (3, 5), stride: 2, padding: 1).MaxPool((2, 3), stride: 2, padding: 1).Relu()
-            .Convolution(8, kernelSize: (5, 3), padding: 1).Tanh().AveragePool(3, stride: 2, padding: 1)
+            .Convolution(6, kernelSize: (3, 5), stride: 2, padding: 1).MaxPool((2, 3), stride: 2, padding: 1).Tanh()
+            .Convolution(8, kernelSize: (5, 3), padding: 1).Relu().AveragePool(3, stride: 2, padding: 1)
             .Flatten().Affine(10)
             .Build(new SoftmaxWithLoss(), seed);
 

@@ -12,18 +12,24 @@ internal static class StepsStrip
     private const int CaptionHeight = 20;
     private const int Gap = 8;
 
-    /// <summary>Writes the strip as a PNG: input, background-corrected, ink mask, crop, deskewed, the 28×28 result.</summary>
+    /// <summary>
+    /// Writes the strip as a PNG: input, background-corrected, ink mask, crop, deskewed, the 28×28 result (the first
+    /// three only when no digit was found: the mask then shows what was left out).
+    /// </summary>
     public static void Save(string path, MnistPreprocessingSteps steps, string? title = null)
     {
-        (FloatTensor Picture, string Caption)[] panels =
-        [
+        var panels = new List<(FloatTensor Picture, string Caption)>
+        {
             (steps.Input, "input"),
             (steps.BackgroundCorrected, steps.DarkInk ? "paper divided out" : "inverted, paper divided out"),
-            (steps.InkMask, "ink (digit white, rest grey)"),
-            (steps.Crop, "crop"),
-            (steps.Deskewed, $"deskewed (slant {steps.Slant:0.00})"),
-            (steps.Result.Reshape(MnistImagePreprocessor.ImageSize, MnistImagePreprocessor.ImageSize), "28×28"),
-        ];
+            (steps.InkMask, steps.DigitFound ? "ink (digit white, rest grey)" : "ink (none taken as a digit)"),
+        };
+        if (steps.DigitFound)
+        {
+            panels.Add((steps.Crop, "crop"));
+            panels.Add((steps.Deskewed, $"deskewed (slant {steps.Slant:0.00})"));
+            panels.Add((steps.Result.Reshape(MnistImagePreprocessor.ImageSize, MnistImagePreprocessor.ImageSize), "28×28"));
+        }
 
         using var font = new SKFont(SKTypeface.FromFamilyName("DejaVu Sans"), 12);
         using var textPaint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
@@ -32,7 +38,7 @@ internal static class StepsStrip
             (int)Math.Ceiling(font.MeasureText(p.Caption)),
             (int)Math.Round((double)p.Picture.Shape[1] * PanelHeight / p.Picture.Shape[0]))).ToArray();
         int titleHeight = title is null ? 0 : CaptionHeight;
-        using var surface = SKSurface.Create(new SKImageInfo(widths.Sum() + (Gap * (panels.Length + 1)), titleHeight + PanelHeight + CaptionHeight + (2 * Gap)));
+        using var surface = SKSurface.Create(new SKImageInfo(widths.Sum() + (Gap * (panels.Count + 1)), titleHeight + PanelHeight + CaptionHeight + (2 * Gap)));
         SKCanvas canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
         if (title is not null)
@@ -41,7 +47,7 @@ internal static class StepsStrip
         }
 
         int left = Gap;
-        for (int index = 0; index < panels.Length; index++)
+        for (int index = 0; index < panels.Count; index++)
         {
             using SKBitmap bitmap = ToBitmap(panels[index].Picture);
             float pictureWidth = (float)panels[index].Picture.Shape[1] * PanelHeight / panels[index].Picture.Shape[0];

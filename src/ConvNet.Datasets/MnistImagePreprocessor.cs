@@ -45,39 +45,39 @@ public static class MnistImagePreprocessor
     /// <see cref="MaxSide"/>, or a pixel is outside [0, 1].
     /// </exception>
     /// <exception cref="NoDigitFoundException">Nothing in the picture stands out from the paper as a digit.</exception>
-    public static FloatTensor ToMnist(ReadOnlySpan<float> luminance, int width, int height) =>
-        ToMnistWithSteps(luminance, width, height).Result;
+    public static FloatTensor ToMnist(ReadOnlySpan<float> luminance, int width, int height)
+    {
+        DigitPipelineResult stages = DigitPipeline.Run(Validate(luminance, width, height));
+        if (stages.Deskewed is null)
+        {
+            throw new NoDigitFoundException(stages.Components.Count == 0
+                ? $"No digit found in the {width}×{height} picture: it is blank (no pixel stands out from the paper by the ink threshold {stages.Threshold:0.##})."
+                : $"No digit found in the {width}×{height} picture: nothing stands out from the paper as a digit " +
+                  $"({stages.Components.Count} specks or lines above the ink threshold {stages.Threshold:0.##}, the largest {stages.Components.Max(c => c.Area)} pixels " +
+                  $"at the working size {stages.Working.Width}×{stages.Working.Height}).");
+        }
+
+        return MnistLayout.Place(stages.Deskewed);
+    }
 
     /// <summary>
     /// Converts a grayscale picture like <see cref="ToMnist"/> and returns every stage's picture as well, to show why
-    /// a picture was read as it was.
+    /// a picture was read as it was — or, when no digit is found, what the search saw (the ink mask shows every speck
+    /// and line it left out) instead of throwing.
     /// </summary>
     /// <inheritdoc cref="ToMnist" path="/param"/>
-    /// <returns>The stages, <see cref="MnistPreprocessingSteps.Result"/> last.</returns>
+    /// <returns>
+    /// The stages, <see cref="MnistPreprocessingSteps.Result"/> last; <see cref="MnistPreprocessingSteps.DigitFound"/>
+    /// false (and no crop or result) where <see cref="ToMnist"/> would throw <see cref="NoDigitFoundException"/>.
+    /// </returns>
     /// <exception cref="ArgumentException">
     /// The sizes do not match the pixel count, the picture is larger than <see cref="MaxPixels"/> or
     /// <see cref="MaxSide"/>, or a pixel is outside [0, 1].
     /// </exception>
-    /// <exception cref="NoDigitFoundException">Nothing in the picture stands out from the paper as a digit.</exception>
     public static MnistPreprocessingSteps ToMnistWithSteps(ReadOnlySpan<float> luminance, int width, int height)
     {
-        GrayImage picture = Validate(luminance, width, height);
-        DigitPipelineResult stages = DigitPipeline.Run(picture);
-        if (stages.Deskewed is null)
-        {
-            if (stages.Components.Count == 0)
-            {
-                throw new NoDigitFoundException(
-                    $"No digit found in the {width}×{height} picture: it is blank (no pixel stands out from the paper by the ink threshold {stages.Threshold:0.##}).");
-            }
-
-            throw new NoDigitFoundException(
-                $"No digit found in the {width}×{height} picture: nothing stands out from the paper as a digit " +
-                $"({stages.Components.Count} specks or lines above the ink threshold {stages.Threshold:0.##}, the largest {stages.Components.Max(c => c.Area)} pixels " +
-                $"at the working size {stages.Working.Width}×{stages.Working.Height}).");
-        }
-
-        return new MnistPreprocessingSteps(stages, MnistLayout.Place(stages.Deskewed));
+        DigitPipelineResult stages = DigitPipeline.Run(Validate(luminance, width, height));
+        return new MnistPreprocessingSteps(stages, stages.Deskewed is null ? null : MnistLayout.Place(stages.Deskewed));
     }
 
     private static GrayImage Validate(ReadOnlySpan<float> luminance, int width, int height)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ConvNet.Core.Tensors;
 using ConvNet.Datasets.DigitImages;
 
@@ -5,14 +6,14 @@ namespace ConvNet.Datasets;
 
 /// <summary>
 /// The pictures <see cref="MnistImagePreprocessor.ToMnistWithSteps"/> went through, each a new <c>[height, width]</c>
-/// tensor with values in [0, 1], for showing a user why a picture was read as it was.
+/// tensor with values in [0, 1], for showing a user why a picture was read as it was — or why no digit was found in it.
 /// </summary>
 public sealed class MnistPreprocessingSteps
 {
     // The mask's shade for ink that was not taken as part of the digit (specks, lines, the desk).
     private const float OtherInkShade = 0.4f;
 
-    internal MnistPreprocessingSteps(DigitPipelineResult stages, FloatTensor result)
+    internal MnistPreprocessingSteps(DigitPipelineResult stages, FloatTensor? result)
     {
         Input = ToTensor(stages.Working);
         DarkInk = stages.DarkInk;
@@ -33,8 +34,8 @@ public sealed class MnistPreprocessingSteps
         }
 
         InkMask = ToTensor(mask);
-        Crop = ToTensor(stages.Crop!);
-        Deskewed = ToTensor(stages.Deskewed!);
+        Crop = stages.Crop is null ? null : ToTensor(stages.Crop);
+        Deskewed = stages.Deskewed is null ? null : ToTensor(stages.Deskewed);
         Result = result;
     }
 
@@ -50,17 +51,25 @@ public sealed class MnistPreprocessingSteps
     /// <summary>The ink above the threshold: 1 for the components taken as the digit, 0.4 for other ink (specks, lines), 0 for paper.</summary>
     public FloatTensor InkMask { get; }
 
-    /// <summary>The digit's ink cut out of the corrected picture: ink 1, paper 0.</summary>
-    public FloatTensor Crop { get; }
+    /// <summary>
+    /// Whether a digit was found; when not, <see cref="Crop"/>, <see cref="Deskewed"/> and <see cref="Result"/> are null
+    /// and <see cref="InkMask"/> shows what was left out (<see cref="MnistImagePreprocessor.ToMnist"/> throws
+    /// <see cref="NoDigitFoundException"/> then).
+    /// </summary>
+    [MemberNotNullWhen(true, nameof(Crop), nameof(Deskewed), nameof(Result))]
+    public bool DigitFound => Result is not null;
+
+    /// <summary>The digit's ink cut out of the corrected picture: ink 1, paper 0 (null: no digit found).</summary>
+    public FloatTensor? Crop { get; }
 
     /// <summary>The slant (horizontal shift per row, dx/dy) that deskewing removed.</summary>
     public double Slant { get; }
 
-    /// <summary>The crop after deskewing, cut to its ink.</summary>
-    public FloatTensor Deskewed { get; }
+    /// <summary>The crop after deskewing, cut to its ink (null: no digit found).</summary>
+    public FloatTensor? Deskewed { get; }
 
-    /// <summary>The <c>[1, 1, 28, 28]</c> MNIST-style image, as <see cref="MnistImagePreprocessor.ToMnist"/> returns it.</summary>
-    public FloatTensor Result { get; }
+    /// <summary>The <c>[1, 1, 28, 28]</c> MNIST-style image, as <see cref="MnistImagePreprocessor.ToMnist"/> returns it (null: no digit found).</summary>
+    public FloatTensor? Result { get; }
 
     private static FloatTensor ToTensor(GrayImage image) => new(new TensorShape(image.Height, image.Width), (float[])image.Pixels.Clone());
 }

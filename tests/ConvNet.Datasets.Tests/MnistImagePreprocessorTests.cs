@@ -94,7 +94,24 @@ public sealed class MnistImagePreprocessorTests
 
         Action convert = () => MnistImagePreprocessor.ToMnist(page.Pixels, page.Width, page.Height);
 
-        convert.Should().Throw<NoDigitFoundException>();
+        convert.Should().Throw<NoDigitFoundException>().WithMessage("No digit found in the 400×300 picture: nothing stands out*");
+    }
+
+    [Fact]
+    public void ToMnistWithSteps_ShadedPaperWithoutDigit_ReturnsWhatTheSearchSawWithoutAResult()
+    {
+        GrayImage page = SyntheticPage.Gradient(400, 300, left: 0.9f, right: 0.35f);
+        SyntheticPage.Darken(page, edge: 60, factor: 0.7f);
+        SyntheticPage.AddNoise(page, 0.03f, seed: 4);
+
+        MnistPreprocessingSteps steps = MnistImagePreprocessor.ToMnistWithSteps(page.Pixels, page.Width, page.Height);
+
+        steps.DigitFound.Should().BeFalse();
+        steps.Result.Should().BeNull();
+        steps.Crop.Should().BeNull();
+        steps.Deskewed.Should().BeNull();
+        steps.Input.Shape.Should().Be(new TensorShape(300, 400));
+        steps.InkMask.ToArray().Should().NotContain(1f, "nothing was taken as the digit").And.OnlyContain(value => value == 0f || value == 0.4f);
     }
 
     [Fact]
@@ -113,7 +130,8 @@ public sealed class MnistImagePreprocessorTests
 
         MnistPreprocessingSteps steps = MnistImagePreprocessor.ToMnistWithSteps(photo.Pixels, photo.Width, photo.Height);
 
-        MeanAbsoluteDifference(steps.Result, expected).Should().BeLessThan(0.05, "the lines, the light and the desk are gone");
+        steps.DigitFound.Should().BeTrue();
+        MeanAbsoluteDifference(steps.Result!, expected).Should().BeLessThan(0.05, "the lines, the light and the desk are gone");
         steps.DarkInk.Should().BeTrue();
         steps.Input.Shape.Should().Be(new TensorShape(300, 400));
         steps.InkMask.Shape.Should().Be(new TensorShape(300, 400));
@@ -129,7 +147,8 @@ public sealed class MnistImagePreprocessorTests
         MnistPreprocessingSteps steps = MnistImagePreprocessor.ToMnistWithSteps(page.Pixels, page.Width, page.Height);
 
         steps.Input.Shape.Should().Be(new TensorShape(384, 512));
-        CentreOfMass(steps.Result).X.Should().BeApproximately(Size / 2.0, 0.5);
+        steps.DigitFound.Should().BeTrue();
+        CentreOfMass(steps.Result!).X.Should().BeApproximately(Size / 2.0, 0.5);
     }
 
     [Fact]

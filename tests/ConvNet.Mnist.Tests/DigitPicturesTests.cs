@@ -4,6 +4,7 @@ using ConvNet.Core.Optimizers;
 using ConvNet.Core.Tensors;
 using ConvNet.Core.Training;
 using ConvNet.Datasets;
+using SkiaSharp;
 using Xunit.Abstractions;
 
 namespace ConvNet.Mnist.Tests;
@@ -53,6 +54,52 @@ public sealed class DigitPicturesTests(ITestOutputHelper output) : IDisposable
     public async Task Show_steps_without_an_image_is_a_usage_mistake()
     {
         (await CommandRunner.RunAsync(["predict", "--test-index", "1", "--show-steps"])).Should().Be(CommandRunner.UsageExitCode);
+    }
+
+    [Fact]
+    public async Task Show_steps_on_a_sheet_without_a_digit_draws_what_was_searched_and_fails()
+    {
+        string model = Path.Combine(_folder, "digits.safetensors");
+        new Model(SimpleConvNet.Create(seed: 1), "digits").Save(model);
+        string sheet = Path.Combine(_folder, "empty-sheet.png");
+        WriteShadedSheet(sheet);
+        string strip = Path.Combine(_folder, "steps.png");
+
+        (await CommandRunner.RunAsync(["predict", "--model", model, "--image", sheet, "--show-steps", strip])).Should().Be(CommandRunner.FailureExitCode);
+
+        File.ReadAllBytes(strip).Should().StartWith([0x89, (byte)'P', (byte)'N', (byte)'G']);
+    }
+
+    [Fact]
+    public async Task Show_steps_with_a_model_that_reads_pictures_whole_is_a_usage_mistake()
+    {
+        string model = Path.Combine(_folder, "fashion.safetensors");
+        new Model(SimpleConvNet.Create(seed: 1), "fashion") { Properties = new Dictionary<string, string> { [DatasetNames.PropertyKey] = DatasetNames.FashionMnist } }.Save(model);
+        string sheet = Path.Combine(_folder, "sheet.png");
+        WriteShadedSheet(sheet);
+        string strip = Path.Combine(_folder, "steps.png");
+
+        (await CommandRunner.RunAsync(["predict", "--model", model, "--image", sheet, "--show-steps", strip])).Should().Be(CommandRunner.UsageExitCode);
+
+        File.Exists(strip).Should().BeFalse();
+    }
+
+    /// <summary>A photo of an empty sheet, 160×120: light falling off to the right, sensor noise.</summary>
+    private static void WriteShadedSheet(string path)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(160, 120, SKColorType.Gray8, SKAlphaType.Opaque));
+        var random = new Random(7);
+        for (int y = 0; y < bitmap.Height; y++)
+        {
+            for (int x = 0; x < bitmap.Width; x++)
+            {
+                byte level = (byte)Math.Clamp(230 - x + random.Next(-6, 7), 0, 255);
+                bitmap.SetPixel(x, y, new SKColor(level, level, level));
+            }
+        }
+
+        using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        File.WriteAllBytes(path, png.ToArray());
     }
 
     /// <summary>How many pictures of DIR/&lt;digit&gt;/* the network names right, and how many there are.</summary>

@@ -128,9 +128,11 @@ internal sealed class PredictCommand : Command
         }
 
         MnistPreprocessingSteps steps = MnistImagePreprocessor.ToMnistWithSteps(luminance, width, height);
-        StepsStrip.Save(stepsPath, steps, Path.GetFileName(path));
+        StepsStrip.Save(stepsPath, steps, steps.DigitFound ? Path.GetFileName(path) : $"{Path.GetFileName(path)}: no digit found");
         Console.WriteLine($"Stages: {stepsPath}");
-        return steps.Result;
+        return steps.DigitFound
+            ? steps.Result
+            : throw new NoDigitFoundException($"No digit found in {path}: nothing stands out from the paper as a digit (the stages are in {stepsPath}).");
     }
 
     private static async Task<(FloatTensor Image, int? Label)> ReadTestImageAsync(string dataset, int index, string? dataFolder, CancellationToken cancellation)

@@ -31,35 +31,21 @@ if ((models.Count == 0 && stepsFolder is null) || folders.Count == 0)
 foreach (string folder in folders)
 {
     // Preprocess once per picture; every model reads the same 28×28 images.
-    var pictures = new List<(string File, int Label, MnistPreprocessingSteps? Steps, string? Error)>();
+    var pictures = new List<(string File, int Label, MnistPreprocessingSteps Steps)>();
     foreach (string file in Directory.EnumerateFiles(folder, "*.*", SearchOption.AllDirectories).Where(f => f.EndsWith(".png", StringComparison.Ordinal) || f.EndsWith(".jpg", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
     {
         int label = int.Parse(Path.GetFileName(Path.GetDirectoryName(file))!, CultureInfo.InvariantCulture);
         (float[] luminance, int width, int height) = ImageFile.ReadGrayscale(file);
-        try
-        {
-            pictures.Add((file, label, MnistImagePreprocessor.ToMnistWithSteps(luminance, width, height), null));
-        }
-        catch (NoDigitFoundException e)
-        {
-            pictures.Add((file, label, null, e.Message));
-        }
+        pictures.Add((file, label, MnistImagePreprocessor.ToMnistWithSteps(luminance, width, height)));
     }
 
     if (models.Count == 0)
     {
         Directory.CreateDirectory(stepsFolder!);
-        foreach ((string file, _, MnistPreprocessingSteps? steps, string? error) in pictures)
+        foreach ((string file, _, MnistPreprocessingSteps steps) in pictures)
         {
             string name = Relative(folder, file);
-            if (steps is null)
-            {
-                Console.WriteLine($"{name}: {error}");
-            }
-            else
-            {
-                StepsStrip.Save(Path.Combine(stepsFolder!, Path.ChangeExtension(name.Replace('/', '-'), ".png")), steps, name);
-            }
+            StepsStrip.Save(Path.Combine(stepsFolder!, Path.ChangeExtension(name.Replace('/', '-'), ".png")), steps, steps.DigitFound ? name : $"{name}: no digit found");
         }
     }
 
@@ -67,12 +53,12 @@ foreach (string folder in folders)
     foreach (string model in models)
     {
         ConvNet.Core.Networks.INetwork network = Model.Load(model).Network;
-        var found = pictures.Where(p => p.Steps is not null).ToList();
+        var found = pictures.Where(p => p.Steps.DigitFound).ToList();
         var batch = new FloatTensor(Math.Max(1, found.Count), 1, MnistImagePreprocessor.ImageSize, MnistImagePreprocessor.ImageSize);
         int imageLength = MnistImagePreprocessor.ImageSize * MnistImagePreprocessor.ImageSize;
         for (int i = 0; i < found.Count; i++)
         {
-            found[i].Steps!.Result.ReadOnlySpan.CopyTo(batch.Span.Slice(i * imageLength, imageLength));
+            found[i].Steps.Result!.ReadOnlySpan.CopyTo(batch.Span.Slice(i * imageLength, imageLength));
         }
 
         int[] classes = Evaluation.PredictClasses(network, batch);
@@ -97,13 +83,11 @@ foreach (string folder in folders)
             Directory.CreateDirectory(stepsFolder);
             foreach ((string file, bool isRight, int predicted) in rows.Where(r => !r.Right))
             {
-                MnistPreprocessingSteps? steps = pictures.First(p => p.File == file).Steps;
+                MnistPreprocessingSteps steps = pictures.First(p => p.File == file).Steps;
                 string name = Relative(folder, file).Replace('/', '-');
-                Console.WriteLine($"  misread {Relative(folder, file)} as {(predicted < 0 ? "no digit" : predicted.ToString(CultureInfo.InvariantCulture))}");
-                if (steps is not null)
-                {
-                    StepsStrip.Save(Path.Combine(stepsFolder, Path.ChangeExtension(name, ".png")), steps, $"{Relative(folder, file)} read as {predicted}");
-                }
+                string reading = predicted < 0 ? "no digit" : predicted.ToString(CultureInfo.InvariantCulture);
+                Console.WriteLine($"  misread {Relative(folder, file)} as {reading}");
+                StepsStrip.Save(Path.Combine(stepsFolder, Path.ChangeExtension(name, ".png")), steps, $"{Relative(folder, file)} read as {reading}");
             }
         }
     }

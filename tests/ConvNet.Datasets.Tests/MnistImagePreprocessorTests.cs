@@ -87,10 +87,7 @@ public sealed class MnistImagePreprocessorTests
     [Fact]
     public void ToMnist_ShadedNoisyPaperWithoutDigit_FindsNoDigitInsteadOfGuessing()
     {
-        // A phone photo of an empty sheet: light falling off from one side, a shadow band, sensor noise.
-        GrayImage page = SyntheticPage.Gradient(400, 300, left: 0.9f, right: 0.35f);
-        SyntheticPage.Darken(page, edge: 60, factor: 0.7f);
-        SyntheticPage.AddNoise(page, 0.03f, seed: 4);
+        GrayImage page = EmptySheetPhoto();
 
         Action convert = () => MnistImagePreprocessor.ToMnist(page.Pixels, page.Width, page.Height);
 
@@ -100,9 +97,7 @@ public sealed class MnistImagePreprocessorTests
     [Fact]
     public void ToMnistWithSteps_ShadedPaperWithoutDigit_ReturnsWhatTheSearchSawWithoutAResult()
     {
-        GrayImage page = SyntheticPage.Gradient(400, 300, left: 0.9f, right: 0.35f);
-        SyntheticPage.Darken(page, edge: 60, factor: 0.7f);
-        SyntheticPage.AddNoise(page, 0.03f, seed: 4);
+        GrayImage page = EmptySheetPhoto();
 
         MnistPreprocessingSteps steps = MnistImagePreprocessor.ToMnistWithSteps(page.Pixels, page.Width, page.Height);
 
@@ -171,6 +166,15 @@ public sealed class MnistImagePreprocessorTests
     }
 
     /// <summary>Full ink inside the block, none outside it.</summary>
+    /// <summary>A phone photo of an empty sheet, 400×300: light falling off from one side, a shadow band, sensor noise.</summary>
+    private static GrayImage EmptySheetPhoto()
+    {
+        GrayImage page = SyntheticPage.Gradient(400, 300, left: 0.9f, right: 0.35f);
+        SyntheticPage.Darken(page, edge: 60, factor: 0.7f);
+        SyntheticPage.AddNoise(page, 0.03f, seed: 4);
+        return page;
+    }
+
     private static void ShouldBeInkBlock(FloatTensor image, int left, int top, int width, int height)
     {
         for (int y = 0; y < Size; y++)

@@ -28,24 +28,13 @@ internal static class Deskew
     /// <summary>The slant dx/dy of the ink: μ11 / μ02 about its centre of mass (0 for an empty or flat picture).</summary>
     public static double Slant(GrayImage ink)
     {
-        double mass = 0, sumX = 0, sumY = 0;
-        for (int y = 0; y < ink.Height; y++)
-        {
-            for (int x = 0; x < ink.Width; x++)
-            {
-                float value = ink[x, y];
-                mass += value;
-                sumX += value * x;
-                sumY += value * y;
-            }
-        }
-
+        (double mass, double centreX, double centreY) = ink.CentreOfMass();
         if (mass <= 0)
         {
             return 0;
         }
 
-        double centreX = sumX / mass, centreY = sumY / mass, mu11 = 0, mu02 = 0;
+        double mu11 = 0, mu02 = 0;
         for (int y = 0; y < ink.Height; y++)
         {
             for (int x = 0; x < ink.Width; x++)

@@ -34,6 +34,27 @@ internal sealed class GrayImage
 
     public GrayImage Clone() => new(Width, Height, (float[])Pixels.Clone());
 
+    /// <summary>
+    /// The pixels' sum and the centre of mass they weigh, in pixel coordinates (pixel (x, y) at x, y; the centre is
+    /// meaningless when the mass is 0).
+    /// </summary>
+    public (double Mass, double X, double Y) CentreOfMass()
+    {
+        double mass = 0, sumX = 0, sumY = 0;
+        for (int y = 0; y < Height; y++)
+        {
+            for (int x = 0; x < Width; x++)
+            {
+                float value = this[x, y];
+                mass += value;
+                sumX += value * x;
+                sumY += value * y;
+            }
+        }
+
+        return mass > 0 ? (mass, sumX / mass, sumY / mass) : (0, 0, 0);
+    }
+
     /// <summary>The rectangle <paramref name="box"/> copied out.</summary>
     public GrayImage Crop(PixelBox box)
     {

@@ -42,22 +42,14 @@ internal static class MnistLayout
 
     private static FloatTensor CentreByMass(GrayImage digit)
     {
-        double mass = 0, massX = 0, massY = 0;
-        for (int y = 0; y < digit.Height; y++)
-        {
-            for (int x = 0; x < digit.Width; x++)
-            {
-                float value = digit[x, y];
-                mass += value;
-                massX += value * (x + 0.5);
-                massY += value * (y + 0.5);
-            }
-        }
+        // Pixel x covers [x, x + 1): its centre is at x + 0.5 in the field's coordinates.
+        (double mass, double centreX, double centreY) = digit.CentreOfMass();
+        (centreX, centreY) = (centreX + 0.5, centreY + 0.5);
 
         // Shift so the centre of mass lands on the field's centre, but never push ink off the field.
         const double centre = ImageSize / 2.0;
-        int left = mass > 0 ? Math.Clamp((int)Math.Round(centre - (massX / mass)), 0, ImageSize - digit.Width) : (ImageSize - digit.Width) / 2;
-        int top = mass > 0 ? Math.Clamp((int)Math.Round(centre - (massY / mass)), 0, ImageSize - digit.Height) : (ImageSize - digit.Height) / 2;
+        int left = mass > 0 ? Math.Clamp((int)Math.Round(centre - centreX), 0, ImageSize - digit.Width) : (ImageSize - digit.Width) / 2;
+        int top = mass > 0 ? Math.Clamp((int)Math.Round(centre - centreY), 0, ImageSize - digit.Height) : (ImageSize - digit.Height) / 2;
 
         var image = new FloatTensor(1, 1, ImageSize, ImageSize);
         Span<float> pixels = image.Span;

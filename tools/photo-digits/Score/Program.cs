@@ -66,7 +66,7 @@ foreach (string folder in folders)
         var rows = pictures.Select(p => (p.File, Right: predictions.GetValueOrDefault(p.File, -1) == p.Label, Predicted: predictions.GetValueOrDefault(p.File, -1))).ToList();
 
         int right = rows.Count(r => r.Right);
-        Console.WriteLine($"{Path.GetFileName(Path.TrimEndingDirectorySeparator(folder))} with {Path.GetFileName(model)}: " +
+        Console.WriteLine($"{Path.GetFileName(Path.TrimEndingDirectorySeparator(folder))} with {model}: " +
             $"{right}/{rows.Count} = {100.0 * right / rows.Count:0.0} % (no digit found: {rows.Count(r => r.Predicted < 0)})");
         foreach (string condition in new[] { "paper", "ink", "edges", "shadow", "reverse", "specks" })
         {

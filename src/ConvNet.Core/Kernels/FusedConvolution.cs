@@ -90,6 +90,9 @@ internal static unsafe class FusedConvolution<TVector, TLanes>
     private static AlignedBuffer? t_packedWeight;
 
     [ThreadStatic]
+    private static int[]? t_patchRowOffsets;
+
+    [ThreadStatic]
     private static AlignedBuffer? t_band;
 
     private static int PanelColumns => GemmMicroKernel<TVector, TLanes>.PanelColumns;
@@ -114,23 +117,51 @@ internal static unsafe class FusedConvolution<TVector, TLanes>
         int outputWidth = geometry.OutputWidth;
         int computedRows = epilogue.OutputHeight(geometry) * pool;
         int bandRows = Math.Min(computedRows, pool * Math.Max(1, BandPositions / (pool * outputWidth)));
-        var pass = new Pass
+        int tileStride = RoundUp(bandRows * outputWidth, PanelColumns);
+
+        // Where each patch row (channel, ky, kx) of a band starts in the band's unrolled rows. At stride 1 only the
+        // rows of taps (channel, 0, kx) are unrolled, K − 1 output rows longer: tap (channel, ky, kx) is that row read
+        // ky output rows further on, so a band of r rows writes (r + K − 1) · OW values per (channel, kx) instead of
+        // K · r · OW (2.5× fewer for the seed's 5×5 filters). The micro-kernel reads whole panels, up to
+        // (K − 1) · OW + tileStride into an unrolled row.
+        bool shifted = geometry.Stride == 1;
+        int unrolledStride = shifted ? RoundUp(((geometry.WindowHeight - 1) * outputWidth) + tileStride, 16) : tileStride;
+        int unrolledRows = shifted ? geometry.Channels * geometry.WindowWidth : patchSize;
+        int[] offsets = t_patchRowOffsets is { } array && array.Length >= patchSize ? array : (t_patchRowOffsets = new int[patchSize]);
+        for (int row = 0; row < patchSize; row++)
         {
-            Geometry = geometry,
-            Epilogue = epilogue,
-            Filters = filters,
-            FilterRows = filterRows,
-            ComputedRows = computedRows,
-            BandRows = bandRows,
-            Bands = (computedRows + bandRows - 1) / bandRows,
-            BandStride = RoundUp(bandRows * outputWidth, PanelColumns),
-            Input = input,
-            PackedWeight = packedWeight,
-            Bias = bias,
-            Output = output,
-        };
-        // Bands of one image are independent, so even a single image spreads over the cores.
-        WorkerPool.Run(&ForwardBand, &pass, batchSize * pass.Bands);
+            int channel = Math.DivRem(row, geometry.WindowHeight * geometry.WindowWidth, out int tap);
+            int windowY = Math.DivRem(tap, geometry.WindowWidth, out int windowX);
+            offsets[row] = shifted
+                ? ((((channel * geometry.WindowWidth) + windowX) * unrolledStride) + (windowY * outputWidth))
+                : row * unrolledStride;
+        }
+
+        fixed (int* patchRowOffsets = offsets)
+        {
+            var pass = new Pass
+            {
+                Geometry = geometry,
+                Epilogue = epilogue,
+                Filters = filters,
+                FilterRows = filterRows,
+                ComputedRows = computedRows,
+                BandRows = bandRows,
+                Bands = (computedRows + bandRows - 1) / bandRows,
+                TileStride = tileStride,
+                Shifted = shifted,
+                UnrolledRows = unrolledRows,
+                UnrolledStride = unrolledStride,
+                PatchRowOffsets = patchRowOffsets,
+                Input = input,
+                PackedWeight = packedWeight,
+                Bias = bias,
+                Output = output,
+            };
+
+            // Bands of one image are independent, so even a single image spreads over the cores.
+            WorkerPool.Run(&ForwardBand, &pass, batchSize * pass.Bands);
+        }
     }
 
     /// <summary>One band of one image: unit = image · bands + band.</summary>
@@ -138,37 +169,46 @@ internal static unsafe class FusedConvolution<TVector, TLanes>
     {
         ref readonly Pass pass = ref *(Pass*)context;
         WindowGeometry geometry = pass.Geometry;
-        int patchSize = geometry.PatchSize;
-        int stride = pass.BandStride;
         int imageIndex = Math.DivRem(unit, pass.Bands, out int band);
         int firstRow = band * pass.BandRows;
         int rows = Math.Min(pass.BandRows, pass.ComputedRows - firstRow);
-        int positions = rows * geometry.OutputWidth;
-        int columns = RoundUp(positions, PanelColumns);
-        float* patches = (t_band ??= new AlignedBuffer()).Ensure((patchSize + pass.FilterRows) * stride);
-        float* tile = patches + ((long)patchSize * stride);
-        PatchMatrix.UnrollRows(pass.Input + ((long)imageIndex * geometry.ImageSize), patches, geometry, firstRow, rows, stride);
-        if (columns > positions)
+        int columns = RoundUp(rows * geometry.OutputWidth, PanelColumns);
+        float* unrolled = (t_band ??= new AlignedBuffer()).Ensure((pass.UnrolledRows * pass.UnrolledStride) + (pass.FilterRows * pass.TileStride));
+        float* tile = unrolled + ((long)pass.UnrolledRows * pass.UnrolledStride);
+        float* image = pass.Input + ((long)imageIndex * geometry.ImageSize);
+
+        // Unroll the band (taller, with only the first row of each filter column, when shifted), then zero the rest of
+        // each unrolled row that whole panels read: those products are dropped, but must stay finite.
+        int written;
+        if (pass.Shifted)
         {
-            // The last panel's spare columns are multiplied too (their results are dropped): keep them finite zeros.
-            for (int row = 0; row < patchSize; row++)
-            {
-                new Span<float>(patches + ((long)row * stride) + positions, columns - positions).Clear();
-            }
+            written = (rows + geometry.WindowHeight - 1) * geometry.OutputWidth;
+            PatchMatrix.UnrollRows(image, unrolled, geometry with { WindowHeight = 1 }, firstRow, rows + geometry.WindowHeight - 1, pass.UnrolledStride);
+        }
+        else
+        {
+            written = rows * geometry.OutputWidth;
+            PatchMatrix.UnrollRows(image, unrolled, geometry, firstRow, rows, pass.UnrolledStride);
+        }
+
+        for (int row = 0; row < pass.UnrolledRows; row++)
+        {
+            new Span<float>(unrolled + ((long)row * pass.UnrolledStride) + written, pass.UnrolledStride - written).Clear();
         }
 
         // Deep patches (over one depth block) accumulate block by block onto the bias, as the layer's GEMM does;
         // a single block is one chain from zero, and the bias is added in the epilogue (the same sum, S + bias).
+        int patchSize = geometry.PatchSize;
         bool onBias = patchSize > BlockDepth;
         if (onBias)
         {
             for (int filter = 0; filter < pass.FilterRows; filter++)
             {
-                new Span<float>(tile + ((long)filter * stride), columns).Fill(filter < pass.Filters ? pass.Bias[filter] : 0f);
+                new Span<float>(tile + ((long)filter * pass.TileStride), columns).Fill(filter < pass.Filters ? pass.Bias[filter] : 0f);
             }
         }
 
-        MultiplyBand(pass.PackedWeight, patches, tile, patchSize, pass.FilterRows, columns, stride, onBias);
+        MultiplyBand(pass.PackedWeight, unrolled, pass.PatchRowOffsets, tile, patchSize, pass.FilterRows, columns, pass.TileStride, onBias);
         int outputWidth = pass.Epilogue.OutputWidth(geometry);
         int outputPlane = pass.Epilogue.OutputHeight(geometry) * outputWidth;
         float* bandOutput = pass.Output + ((long)imageIndex * pass.Filters * outputPlane) + ((long)firstRow / pass.Epilogue.PoolSize * outputWidth);
@@ -176,22 +216,22 @@ internal static unsafe class FusedConvolution<TVector, TLanes>
     }
 
     /// <summary>tile[filterRows × columns] (+)= packed weight · patches[patchSize × columns], depth block by depth block.</summary>
-    private static void MultiplyBand(float* packedWeight, float* patches, float* tile, int patchSize, int filterRows, int columns, int stride, bool accumulate)
+    private static void MultiplyBand(
+        float* packedWeight, float* unrolled, int* patchRowOffsets, float* tile, int patchSize, int filterRows, int columns, int tileStride, bool accumulate)
     {
         int panelColumns = PanelColumns;
         for (int firstDepth = 0; firstDepth < patchSize; firstDepth += BlockDepth)
         {
             int depth = Math.Min(BlockDepth, patchSize - firstDepth);
             float* blockWeight = packedWeight + ((long)filterRows * firstDepth);
-            float* blockPatches = patches + ((long)firstDepth * stride);
             for (int filter = 0; filter < filterRows; filter += PanelRows)
             {
                 float* panelWeight = blockWeight + ((long)filter * depth);
-                float* tileRows = tile + ((long)filter * stride);
+                float* tileRows = tile + ((long)filter * tileStride);
                 for (int column = 0; column < columns; column += panelColumns)
                 {
                     GemmMicroKernel<TVector, TLanes>.MultiplyTile(
-                        depth, panelWeight, blockPatches + column, stride, tileRows + column, stride, accumulate || firstDepth > 0);
+                        depth, panelWeight, new GatheredRows(unrolled + column, patchRowOffsets + firstDepth), tileRows + column, tileStride, accumulate || firstDepth > 0);
                 }
             }
         }
@@ -208,7 +248,7 @@ internal static unsafe class FusedConvolution<TVector, TLanes>
         int positions = rows * geometry.OutputWidth;
         for (int filter = 0; filter < pass.Filters; filter++)
         {
-            float* source = tile + ((long)filter * pass.BandStride);
+            float* source = tile + ((long)filter * pass.TileStride);
             float* target = bandOutput + ((long)filter * outputPlane);
             float bias = tileHasBias ? 0f : pass.Bias[filter];
             if (pool == 1)
@@ -316,10 +356,10 @@ internal static unsafe class FusedConvolution<TVector, TLanes>
         return relu ? Math.Max(value, 0f) : value;
     }
 
-    // A later candidate wins only when strictly greater, so ties keep the first maximum (as the pooling layer does).
+    // A later candidate wins only when strictly greater, so ties keep the first maximum (as the pooling layer does):
+    // exactly MAXPS(candidate, best), which returns its second operand unless the first is greater (NaN included).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Keep(Vector128<float> best, Vector128<float> candidate) =>
-        Vector128.ConditionalSelect(Vector128.GreaterThan(candidate, best), candidate, best);
+    private static Vector128<float> Keep(Vector128<float> best, Vector128<float> candidate) => Sse.Max(candidate, best);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float KeepScalar(float best, float candidate) => candidate > best ? candidate : best;
@@ -344,8 +384,17 @@ internal static unsafe class FusedConvolution<TVector, TLanes>
         /// <summary>Bands per image.</summary>
         public int Bands;
 
-        /// <summary>Row stride of the band's patches and tile: its positions rounded up to whole panels.</summary>
-        public int BandStride;
+        /// <summary>Row stride of the product tile: a band's positions rounded up to whole panels.</summary>
+        public int TileStride;
+
+        /// <summary>Whether only taps (channel, 0, kx) are unrolled and the others read as shifted views (stride 1).</summary>
+        public bool Shifted;
+
+        public int UnrolledRows;
+        public int UnrolledStride;
+
+        /// <summary>Where each patch row starts in the unrolled band, [patchSize].</summary>
+        public int* PatchRowOffsets;
 
         public float* Input;
         public float* PackedWeight;

@@ -27,7 +27,7 @@ internal static unsafe class GemmMicroKernel<TVector, TLanes>
     {
         if (rows == PanelRows && columns == PanelColumns)
         {
-            MultiplyFullTile(depth, packedA, packedB, 2 * TLanes.Count, c, cRowStride, accumulate);
+            MultiplyTile(depth, packedA, new StridedRows(packedB, PanelColumns), c, cRowStride, accumulate);
             return;
         }
 
@@ -36,7 +36,7 @@ internal static unsafe class GemmMicroKernel<TVector, TLanes>
         int width = PanelColumns;
         float* tile = stackalloc float[(PanelRows * width) + 16];
         tile = (float*)(((nint)tile + 63) & ~(nint)63);
-        MultiplyFullTile(depth, packedA, packedB, 2 * TLanes.Count, tile, width, accumulate: false);
+        MultiplyTile(depth, packedA, new StridedRows(packedB, width), tile, width, accumulate: false);
         for (int row = 0; row < rows; row++)
         {
             float* source = tile + (row * width);
@@ -58,18 +58,17 @@ internal static unsafe class GemmMicroKernel<TVector, TLanes>
     }
 
     /// <summary>
-    /// A full <see cref="PanelRows"/> × <see cref="PanelColumns"/> tile of C from a packed A panel and
-    /// <see cref="PanelColumns"/> columns of a row-major B read in place (row stride <paramref name="bRowStride"/>),
-    /// for callers that lay B out themselves (a convolution's band of patches).
+    /// A full <see cref="PanelRows"/> × <see cref="PanelColumns"/> tile of C (row stride <paramref name="cRowStride"/>)
+    /// = or += a packed A panel · <see cref="PanelColumns"/> columns of B whose rows <paramref name="b"/> locates: a packed
+    /// panel, or rows laid out by the caller (a convolution's band of patches) and read in place.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void MultiplyTile(int depth, float* packedA, float* b, int bRowStride, float* c, int cRowStride, bool accumulate) =>
-        MultiplyFullTile(depth, packedA, b, bRowStride, c, cRowStride, accumulate);
-
-    // Kept free of calls and edge branches so the JIT holds all twelve accumulators in registers.
-    // Each output is one fused multiply-add chain over p from zero, added to C at the end when accumulating.
+    /// <remarks>
+    /// Kept free of calls and edge branches so the JIT holds all twelve accumulators in registers. Each output is one
+    /// fused multiply-add chain over p from zero, added to C at the end when accumulating.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyFullTile(int depth, float* packedA, float* packedB, int bRowStride, float* c, int cRowStride, bool accumulate)
+    public static void MultiplyTile<TRows>(int depth, float* packedA, TRows b, float* c, int cRowStride, bool accumulate)
+        where TRows : struct, IMatrixRows
     {
         int lanes = TLanes.Count;
         TVector c00 = TLanes.Zero, c01 = TLanes.Zero, c10 = TLanes.Zero, c11 = TLanes.Zero;
@@ -77,8 +76,9 @@ internal static unsafe class GemmMicroKernel<TVector, TLanes>
         TVector c40 = TLanes.Zero, c41 = TLanes.Zero, c50 = TLanes.Zero, c51 = TLanes.Zero;
         for (int p = 0; p < depth; p++)
         {
-            TVector b0 = TLanes.Load(packedB);
-            TVector b1 = TLanes.Load(packedB + lanes);
+            float* row = b.Row(p);
+            TVector b0 = TLanes.Load(row);
+            TVector b1 = TLanes.Load(row + lanes);
             TVector a = TLanes.Broadcast(packedA[0]);
             c00 = TLanes.MultiplyAdd(a, b0, c00);
             c01 = TLanes.MultiplyAdd(a, b1, c01);
@@ -98,7 +98,6 @@ internal static unsafe class GemmMicroKernel<TVector, TLanes>
             c50 = TLanes.MultiplyAdd(a, b0, c50);
             c51 = TLanes.MultiplyAdd(a, b1, c51);
             packedA += PanelRows;
-            packedB += bRowStride;
         }
 
         StoreRow(c, c00, c01, accumulate);

@@ -81,35 +81,56 @@ internal static unsafe class RowDotProducts<TVector, TLanes>
         TVector s00 = TLanes.Zero, s01 = TLanes.Zero, s10 = TLanes.Zero, s11 = TLanes.Zero;
         TVector s20 = TLanes.Zero, s21 = TLanes.Zero, s30 = TLanes.Zero, s31 = TLanes.Zero;
         TVector s40 = TLanes.Zero, s41 = TLanes.Zero, s50 = TLanes.Zero, s51 = TLanes.Zero;
-        for (int p = 0; p < k; p += lanes)
+        // Whole vectors first, in a loop free of edge tests (the JIT does not hoist them), then one masked step.
+        int p = 0;
+        for (; p <= k - lanes; p += lanes)
         {
-            // The last step may be partial: lanes past k load as zero and add nothing.
-            int count = Math.Min(lanes, k - p);
-            bool full = count == lanes;
             float* column = a + p;
-            TVector y0 = full ? TLanes.Load(b + p) : TLanes.LoadFirst(b + p, count);
-            TVector y1 = full ? TLanes.Load(b1 + p) : TLanes.LoadFirst(b1 + p, count);
-            TVector x = full ? TLanes.Load(column) : TLanes.LoadFirst(column, count);
+            TVector y0 = TLanes.Load(b + p);
+            TVector y1 = TLanes.Load(b1 + p);
+            TVector x = TLanes.Load(column);
             s00 = TLanes.MultiplyAdd(x, y0, s00);
             s01 = TLanes.MultiplyAdd(x, y1, s01);
-            column += k;
-            x = full ? TLanes.Load(column) : TLanes.LoadFirst(column, count);
+            x = TLanes.Load(column + k);
             s10 = TLanes.MultiplyAdd(x, y0, s10);
             s11 = TLanes.MultiplyAdd(x, y1, s11);
-            column += k;
-            x = full ? TLanes.Load(column) : TLanes.LoadFirst(column, count);
+            x = TLanes.Load(column + (2L * k));
             s20 = TLanes.MultiplyAdd(x, y0, s20);
             s21 = TLanes.MultiplyAdd(x, y1, s21);
-            column += k;
-            x = full ? TLanes.Load(column) : TLanes.LoadFirst(column, count);
+            x = TLanes.Load(column + (3L * k));
             s30 = TLanes.MultiplyAdd(x, y0, s30);
             s31 = TLanes.MultiplyAdd(x, y1, s31);
-            column += k;
-            x = full ? TLanes.Load(column) : TLanes.LoadFirst(column, count);
+            x = TLanes.Load(column + (4L * k));
             s40 = TLanes.MultiplyAdd(x, y0, s40);
             s41 = TLanes.MultiplyAdd(x, y1, s41);
-            column += k;
-            x = full ? TLanes.Load(column) : TLanes.LoadFirst(column, count);
+            x = TLanes.Load(column + (5L * k));
+            s50 = TLanes.MultiplyAdd(x, y0, s50);
+            s51 = TLanes.MultiplyAdd(x, y1, s51);
+        }
+
+        if (p < k)
+        {
+            // Lanes past k load as zero and add nothing.
+            int count = k - p;
+            float* column = a + p;
+            TVector y0 = TLanes.LoadFirst(b + p, count);
+            TVector y1 = TLanes.LoadFirst(b1 + p, count);
+            TVector x = TLanes.LoadFirst(column, count);
+            s00 = TLanes.MultiplyAdd(x, y0, s00);
+            s01 = TLanes.MultiplyAdd(x, y1, s01);
+            x = TLanes.LoadFirst(column + k, count);
+            s10 = TLanes.MultiplyAdd(x, y0, s10);
+            s11 = TLanes.MultiplyAdd(x, y1, s11);
+            x = TLanes.LoadFirst(column + (2L * k), count);
+            s20 = TLanes.MultiplyAdd(x, y0, s20);
+            s21 = TLanes.MultiplyAdd(x, y1, s21);
+            x = TLanes.LoadFirst(column + (3L * k), count);
+            s30 = TLanes.MultiplyAdd(x, y0, s30);
+            s31 = TLanes.MultiplyAdd(x, y1, s31);
+            x = TLanes.LoadFirst(column + (4L * k), count);
+            s40 = TLanes.MultiplyAdd(x, y0, s40);
+            s41 = TLanes.MultiplyAdd(x, y1, s41);
+            x = TLanes.LoadFirst(column + (5L * k), count);
             s50 = TLanes.MultiplyAdd(x, y0, s50);
             s51 = TLanes.MultiplyAdd(x, y1, s51);
         }

@@ -41,6 +41,10 @@ public static class PerformanceBenchmark
 
         (double stepMilliseconds, long allocatedPerStep) = TimeTrainingSteps(network, data, options);
         progress?.WriteLine($"train step @{options.BatchSize}: {stepMilliseconds:F2} ms, {allocatedPerStep} bytes allocated per step");
+        if (options.Verbose && progress is not null)
+        {
+            StageBreakdown.Print(network, data, options, progress);
+        }
 
         // Inference side by side with the peer on the same network (same weights, same images), the two taking turns
         // pass by pass and block by block so that drift and load hit both alike.
@@ -221,7 +225,7 @@ public static class PerformanceBenchmark
         }
     }
 
-    private static double Median(double[] values)
+    internal static double Median(double[] values)
     {
         double[] sorted = (double[])values.Clone();
         Array.Sort(sorted);

@@ -32,6 +32,12 @@ public sealed record PerformanceBenchmarkOptions
     /// <summary>Timed 1024³ matrix products; the median is reported.</summary>
     public int GemmRuns { get; init; } = 10;
 
+    /// <summary>
+    /// True to also print where the time goes: each stage's forward and backward time in a training step and in
+    /// predictions at the batch size and at 1, and single-image latency on one thread against all of them.
+    /// </summary>
+    public bool Verbose { get; init; }
+
     /// <summary>Seed of the network's weights and of the synthetic images.</summary>
     public int Seed { get; init; } = 1;
 

@@ -42,17 +42,28 @@ internal static unsafe class ConvolutionKernels
     public static void ParameterGradients(
         ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient, int batchSize, WindowGeometry geometry)
     {
+        CheckSizes(input.Length, outputGradient.Length, weightGradient.Length, batchSize, biasGradient.Length, geometry);
+        fixed (float* gradientData = outputGradient)
+        {
+            ParameterGradients(input, ConvolutionOutputGradient.Dense(gradientData), weightGradient, biasGradient, batchSize, geometry);
+        }
+    }
+
+    /// <summary>The same, with the output gradient of each image taken from <paramref name="outputGradient"/> (see there).</summary>
+    public static void ParameterGradients(
+        ReadOnlySpan<float> input, ConvolutionOutputGradient outputGradient, Span<float> weightGradient, Span<float> biasGradient, int batchSize, WindowGeometry geometry)
+    {
         int filters = biasGradient.Length;
-        CheckSizes(input.Length, outputGradient.Length, weightGradient.Length, batchSize, filters, geometry);
+        CheckSizes(input.Length, batchSize * filters * geometry.OutputPositions, weightGradient.Length, batchSize, filters, geometry);
         int chunks = Math.Min(batchSize, ChunksPerThread * WorkerPool.AvailableThreads);
         int weightSize = filters * geometry.PatchSize;
         int partialSize = weightSize + filters;
         float* partials = (t_partialGradients ??= new AlignedBuffer()).Ensure(chunks * partialSize);
-        fixed (float* inputData = input, gradientData = outputGradient)
+        fixed (float* inputData = input)
         {
             var pass = new Pass
             {
-                Geometry = geometry, Filters = filters, BatchSize = batchSize, Chunks = chunks, Images = inputData, Planes = gradientData, Partials = partials,
+                Geometry = geometry, Filters = filters, BatchSize = batchSize, Chunks = chunks, Images = inputData, Gradient = outputGradient, Partials = partials,
             };
             WorkerPool.Run(&ParameterGradientsOfChunk, &pass, chunks);
         }
@@ -73,9 +84,20 @@ internal static unsafe class ConvolutionKernels
         ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> weight, Span<float> inputGradient, int batchSize, int filters, WindowGeometry geometry)
     {
         CheckSizes(inputGradient.Length, outputGradient.Length, weight.Length, batchSize, filters, geometry);
-        fixed (float* gradientData = outputGradient, weightData = weight, inputGradientData = inputGradient)
+        fixed (float* gradientData = outputGradient)
         {
-            var pass = new Pass { Geometry = geometry, Filters = filters, Images = inputGradientData, Weight = weightData, Planes = gradientData };
+            InputGradient(ConvolutionOutputGradient.Dense(gradientData), weight, inputGradient, batchSize, filters, geometry);
+        }
+    }
+
+    /// <summary>The same, with the output gradient of each image taken from <paramref name="outputGradient"/>.</summary>
+    public static void InputGradient(
+        ConvolutionOutputGradient outputGradient, ReadOnlySpan<float> weight, Span<float> inputGradient, int batchSize, int filters, WindowGeometry geometry)
+    {
+        CheckSizes(inputGradient.Length, batchSize * filters * geometry.OutputPositions, weight.Length, batchSize, filters, geometry);
+        fixed (float* weightData = weight, inputGradientData = inputGradient)
+        {
+            var pass = new Pass { Geometry = geometry, Filters = filters, Images = inputGradientData, Weight = weightData, Gradient = outputGradient };
             WorkerPool.Run(&InputGradientOfImage, &pass, batchSize);
         }
     }
@@ -122,7 +144,7 @@ internal static unsafe class ConvolutionKernels
         for (int image = firstImage; image < endImage; image++)
         {
             PatchMatrix.Unroll(pass.Images + ((long)image * geometry.ImageSize), patches, geometry);
-            float* gradientPlanes = pass.Planes + ((long)image * pass.Filters * positions);
+            float* gradientPlanes = pass.Gradient.ImagePlanes(image, pass.Filters, positions);
             RowDotProducts.MultiplyAddTransposed(gradientPlanes, patches, partial, pass.Filters, geometry.PatchSize, positions);
             var gradient = new ReadOnlySpan<float>(gradientPlanes, pass.Filters * positions);
             for (int filter = 0; filter < pass.Filters; filter++)
@@ -140,7 +162,7 @@ internal static unsafe class ConvolutionKernels
         float* patchesGradient = Patches(geometry);
         Gemm.MultiplyTransposedA(
             new ReadOnlySpan<float>(pass.Weight, pass.Filters * geometry.PatchSize),
-            new ReadOnlySpan<float>(pass.Planes + ((long)image * pass.Filters * positions), pass.Filters * positions),
+            new ReadOnlySpan<float>(pass.Gradient.ImagePlanes(image, pass.Filters, positions), pass.Filters * positions),
             new Span<float>(patchesGradient, geometry.PatchSize * positions),
             geometry.PatchSize,
             pass.Filters,
@@ -177,8 +199,11 @@ internal static unsafe class ConvolutionKernels
         /// <summary>Input images; for the input gradient, the image gradients being written.</summary>
         public float* Images;
 
-        /// <summary>Output planes; for the gradients, the output gradient.</summary>
+        /// <summary>Output planes (forward).</summary>
         public float* Planes;
+
+        /// <summary>The output gradient (backward).</summary>
+        public ConvolutionOutputGradient Gradient;
 
         public float* Weight;
         public float* Bias;

@@ -37,23 +37,39 @@ internal static unsafe class FusedConvolution
     /// <summary>output = epilogue(convolution(input) + bias) for every image of the batch.</summary>
     public static void Forward(
         ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, int batchSize,
+        WindowGeometry geometry, ConvolutionEpilogue epilogue) =>
+        Forward(input, weight, bias, output, [], batchSize, geometry, epilogue);
+
+    /// <summary>
+    /// The same, and when pooling in training, <paramref name="maxIndices"/> (one per output, or empty) receives where each
+    /// window's first maximum lies in its convolution output plane (y · OW + x), for <see cref="ConvolutionKernels"/>' backward.
+    /// </summary>
+    public static void Forward(
+        ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<int> maxIndices, int batchSize,
         WindowGeometry geometry, ConvolutionEpilogue epilogue)
     {
         int filters = bias.Length;
         CheckSizes(input.Length, weight.Length, output.Length, batchSize, filters, geometry, epilogue);
-        fixed (float* inputData = input, weightData = weight, biasData = bias, outputData = output)
+        if (!maxIndices.IsEmpty && (maxIndices.Length != output.Length || epilogue.PoolSize == 1))
         {
+            throw new ArgumentException($"Max indices are one per pooled output ({output.Length}); got {maxIndices.Length} (pool {epilogue.PoolSize}).");
+        }
+
+        fixed (float* inputData = input, weightData = weight, biasData = bias, outputData = output)
+        fixed (int* indexData = maxIndices)
+        {
+            int* indices = maxIndices.IsEmpty ? null : indexData;
             if (Lanes512.IsSupported && Vector512.IsHardwareAccelerated)
             {
-                FusedConvolution<Vector512<float>, Lanes512>.Forward(inputData, weightData, biasData, outputData, batchSize, filters, geometry, epilogue);
+                FusedConvolution<Vector512<float>, Lanes512>.Forward(inputData, weightData, biasData, outputData, indices, batchSize, filters, geometry, epilogue);
             }
             else if (Lanes256.IsSupported)
             {
-                FusedConvolution<Vector256<float>, Lanes256>.Forward(inputData, weightData, biasData, outputData, batchSize, filters, geometry, epilogue);
+                FusedConvolution<Vector256<float>, Lanes256>.Forward(inputData, weightData, biasData, outputData, indices, batchSize, filters, geometry, epilogue);
             }
             else
             {
-                FusedConvolution<Vector128<float>, Lanes128>.Forward(inputData, weightData, biasData, outputData, batchSize, filters, geometry, epilogue);
+                FusedConvolution<Vector128<float>, Lanes128>.Forward(inputData, weightData, biasData, outputData, indices, batchSize, filters, geometry, epilogue);
             }
         }
     }
@@ -97,9 +113,9 @@ internal static unsafe class FusedConvolution<TVector, TLanes>
 
     private static int PanelColumns => GemmMicroKernel<TVector, TLanes>.PanelColumns;
 
-    /// <inheritdoc cref="FusedConvolution.Forward"/>
+    /// <summary>See <see cref="FusedConvolution"/>; <paramref name="maxIndices"/> is null or one per output.</summary>
     public static void Forward(
-        float* input, float* weight, float* bias, float* output, int batchSize, int filters, WindowGeometry geometry, ConvolutionEpilogue epilogue)
+        float* input, float* weight, float* bias, float* output, int* maxIndices, int batchSize, int filters, WindowGeometry geometry, ConvolutionEpilogue epilogue)
     {
         // The filters are packed once per call, by the caller, in the micro-kernel's panel order, one depth block after another.
         int patchSize = geometry.PatchSize;
@@ -157,6 +173,7 @@ internal static unsafe class FusedConvolution<TVector, TLanes>
                 PackedWeight = packedWeight,
                 Bias = bias,
                 Output = output,
+                MaxIndices = maxIndices,
             };
 
             // Bands of one image are independent, so even a single image spreads over the cores.
@@ -212,7 +229,7 @@ internal static unsafe class FusedConvolution<TVector, TLanes>
         int outputWidth = pass.Epilogue.OutputWidth(geometry);
         int outputPlane = pass.Epilogue.OutputHeight(geometry) * outputWidth;
         float* bandOutput = pass.Output + ((long)imageIndex * pass.Filters * outputPlane) + ((long)firstRow / pass.Epilogue.PoolSize * outputWidth);
-        Finish(tile, bandOutput, in pass, rows, onBias);
+        Finish(tile, bandOutput, in pass, firstRow, rows, onBias);
     }
 
     /// <summary>tile[filterRows × columns] (+)= packed weight · patches[patchSize × columns], depth block by depth block.</summary>
@@ -238,7 +255,7 @@ internal static unsafe class FusedConvolution<TVector, TLanes>
     }
 
     /// <summary>Adds the bias (unless the tile started from it), pools and applies the ReLU, writing the band's output rows.</summary>
-    private static void Finish(float* tile, float* bandOutput, in Pass pass, int rows, bool tileHasBias)
+    private static void Finish(float* tile, float* bandOutput, in Pass pass, int firstRow, int rows, bool tileHasBias)
     {
         WindowGeometry geometry = pass.Geometry;
         int pool = pass.Epilogue.PoolSize;
@@ -276,7 +293,21 @@ internal static unsafe class FusedConvolution<TVector, TLanes>
             {
                 float* windowTop = source + ((long)windowRow * pool * geometry.OutputWidth);
                 float* outputRow = target + ((long)windowRow * outputWidth);
-                if (pool == 2 && Sse.IsSupported)
+                if (pass.MaxIndices is not null)
+                {
+                    // Training: also where each maximum came from, as a position in the convolution's output plane.
+                    int* indexRow = pass.MaxIndices + (outputRow - pass.Output);
+                    int firstPosition = (firstRow + (windowRow * pool)) * geometry.OutputWidth;
+                    if (pool == 2 && Sse2.IsSupported)
+                    {
+                        MaxPool2x2RowWithIndices(windowTop, geometry.OutputWidth, outputRow, indexRow, firstPosition, outputWidth, bias, tileHasBias, relu);
+                    }
+                    else
+                    {
+                        MaxPoolRowWithIndices(windowTop, geometry.OutputWidth, pool, outputRow, indexRow, firstPosition, outputWidth, bias, tileHasBias, relu);
+                    }
+                }
+                else if (pool == 2 && Sse.IsSupported)
                 {
                     MaxPool2x2Row(windowTop, geometry.OutputWidth, outputRow, outputWidth, bias, tileHasBias, relu);
                 }
@@ -346,6 +377,76 @@ internal static unsafe class FusedConvolution<TVector, TLanes>
         }
     }
 
+    /// <summary><see cref="MaxPool2x2Row"/> that also writes each maximum's position, as <see cref="MaxPoolRowWithIndices"/> does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPool2x2RowWithIndices(
+        float* top, int rowLength, float* output, int* indices, int firstPosition, int outputWidth, float bias, bool tileHasBias, bool relu)
+    {
+        float* bottom = top + rowLength;
+        Vector128<float> biases = Vector128.Create(bias);
+        Vector128<int> right = Vector128.Create(1), below = Vector128.Create(rowLength);
+        int outputX = 0;
+        for (; outputX <= outputWidth - 4; outputX += 4)
+        {
+            int x = 2 * outputX;
+            Vector128<float> topLow = Vector128.Load(top + x), topHigh = Vector128.Load(top + x + 4);
+            Vector128<float> bottomLow = Vector128.Load(bottom + x), bottomHigh = Vector128.Load(bottom + x + 4);
+            Vector128<int> topLeft = Vector128.Create(firstPosition + x) + Vector128.Create(0, 2, 4, 6);
+            Vector128<float> best = Sse.Shuffle(topLow, topHigh, 0b10_00_10_00);
+            Vector128<int> index = topLeft;
+            KeepWithIndex(ref best, ref index, Sse.Shuffle(topLow, topHigh, 0b11_01_11_01), topLeft + right);
+            KeepWithIndex(ref best, ref index, Sse.Shuffle(bottomLow, bottomHigh, 0b10_00_10_00), topLeft + below);
+            KeepWithIndex(ref best, ref index, Sse.Shuffle(bottomLow, bottomHigh, 0b11_01_11_01), topLeft + below + right);
+            if (!tileHasBias)
+            {
+                best += biases;
+            }
+
+            if (relu)
+            {
+                best = Vector128.Max(best, Vector128<float>.Zero);
+            }
+
+            best.Store(output + outputX);
+            index.Store(indices + outputX);
+        }
+
+        if (outputX < outputWidth)
+        {
+            MaxPoolRowWithIndices(top + (2 * outputX), rowLength, 2, output + outputX, indices + outputX, firstPosition + (2 * outputX), outputWidth - outputX, bias, tileHasBias, relu);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="MaxPoolRow"/> that also writes each maximum's position in the convolution's output plane (the window
+    /// row's first position is <paramref name="firstPosition"/>), for the backward pass.
+    /// </summary>
+    private static void MaxPoolRowWithIndices(
+        float* top, int rowLength, int pool, float* output, int* indices, int firstPosition, int outputWidth, float bias, bool tileHasBias, bool relu)
+    {
+        for (int outputX = 0; outputX < outputWidth; outputX++)
+        {
+            float* window = top + (outputX * pool);
+            float best = window[0];
+            int bestOffset = 0;
+            for (int y = 0; y < pool; y++)
+            {
+                for (int x = 0; x < pool; x++)
+                {
+                    int offset = (y * rowLength) + x;
+                    if (window[offset] > best)
+                    {
+                        best = window[offset];
+                        bestOffset = offset;
+                    }
+                }
+            }
+
+            output[outputX] = Activate(best, bias, tileHasBias, relu);
+            indices[outputX] = firstPosition + (outputX * pool) + bestOffset;
+        }
+    }
+
     private static float Activate(float value, float bias, bool tileHasBias, bool relu)
     {
         if (!tileHasBias)
@@ -360,6 +461,14 @@ internal static unsafe class FusedConvolution<TVector, TLanes>
     // exactly MAXPS(candidate, best), which returns its second operand unless the first is greater (NaN included).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> Keep(Vector128<float> best, Vector128<float> candidate) => Sse.Max(candidate, best);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void KeepWithIndex(ref Vector128<float> best, ref Vector128<int> index, Vector128<float> candidate, Vector128<int> candidateIndex)
+    {
+        Vector128<float> greater = Vector128.GreaterThan(candidate, best);
+        best = Vector128.ConditionalSelect(greater, candidate, best);
+        index = Vector128.ConditionalSelect(greater.AsInt32(), candidateIndex, index);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float KeepScalar(float best, float candidate) => candidate > best ? candidate : best;
@@ -400,5 +509,8 @@ internal static unsafe class FusedConvolution<TVector, TLanes>
         public float* PackedWeight;
         public float* Bias;
         public float* Output;
+
+        /// <summary>Where each pooled value's maximum lies in its convolution plane (training), or null.</summary>
+        public int* MaxIndices;
     }
 }

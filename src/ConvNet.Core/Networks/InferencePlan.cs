@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ConvNet.Core.Kernels;
 using ConvNet.Core.Layers;
 using ConvNet.Core.Tensors;
@@ -38,26 +39,15 @@ internal sealed class InferencePlan
         {
             switch (kept[index])
             {
-                case Convolution convolution:
-                    int end = index + 1;
-                    bool relu = TakeRelu(kept, ref end);
-                    Pooling? pooling = kept.ElementAtOrDefault(end) is Pooling { Mode: PoolingMode.Max, Padding: 0 } candidate
-                        && candidate.PoolHeight == candidate.PoolWidth && candidate.Stride == candidate.PoolHeight
-                        ? candidate
-                        : null;
-                    if (pooling is not null)
-                    {
-                        end++;
-                        relu = relu || TakeRelu(kept, ref end);   // max pooling and ReLU commute exactly
-                    }
-
-                    stages.Add(new ConvolutionStage(convolution, relu, pooling?.PoolHeight ?? 1, NameOf(kept, index, end)));
-                    index = end;
+                case Convolution:
+                    var run = ConvolutionRun.At(kept, index);
+                    stages.Add(new ConvolutionStage(run.Convolution, run.Relu, run.Pooling?.PoolHeight ?? 1, ConvolutionRun.NameOf(kept, index, run.End)));
+                    index = run.End;
                     break;
                 case Affine affine:
                     int affineEnd = index + 1;
-                    bool affineRelu = TakeRelu(kept, ref affineEnd);
-                    stages.Add(new AffineStage(affine, affineRelu, NameOf(kept, index, affineEnd)));
+                    bool affineRelu = ConvolutionRun.TakeRelu(kept, ref affineEnd);
+                    stages.Add(new AffineStage(affine, affineRelu, ConvolutionRun.NameOf(kept, index, affineEnd)));
                     index = affineEnd;
                     break;
                 default:
@@ -75,12 +65,20 @@ internal sealed class InferencePlan
 
     /// <summary>Runs the stages on <paramref name="input"/> (already checked against the network's input shape).</summary>
     /// <returns>Scores in storage the caller owns: never the input's storage, even when the last stages are views of it.</returns>
-    public FloatTensor Run(FloatTensor input)
+    public FloatTensor Run(FloatTensor input) => Run(input, []);
+
+    /// <summary>The same, adding each stage's <see cref="Stopwatch"/> ticks to <paramref name="ticks"/> (one per stage) unless it is empty.</summary>
+    public FloatTensor Run(FloatTensor input, Span<long> ticks)
     {
         FloatTensor output = input;
-        foreach (Stage stage in _stages)
+        for (int index = 0; index < _stages.Length; index++)
         {
-            FloatTensor next = stage.Forward(output);
+            long start = ticks.IsEmpty ? 0 : Stopwatch.GetTimestamp();
+            FloatTensor next = _stages[index].Forward(output);
+            if (!ticks.IsEmpty)
+            {
+                ticks[index] += Stopwatch.GetTimestamp() - start;
+            }
 
             // An intermediate output is dead once the next stage has read it (unless that stage returned a view of
             // it): hand its storage back. The caller's input is never taken.
@@ -101,19 +99,6 @@ internal sealed class InferencePlan
 
         return output;
     }
-
-    private static bool TakeRelu(ILayer[] layers, ref int index)
-    {
-        if (layers.ElementAtOrDefault(index) is Relu)
-        {
-            index++;
-            return true;
-        }
-
-        return false;
-    }
-
-    private static string NameOf(ILayer[] layers, int start, int end) => string.Join('+', layers[start..end].Select(layer => layer.Name));
 
     /// <summary>One step of a plan: a function of the batch that returns a new tensor (or a view of its input).</summary>
     private abstract class Stage(string name)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics.Tensors;
 using ConvNet.Core.Layers;
 using ConvNet.Core.Tensors;
@@ -24,6 +25,7 @@ public sealed class Sequential : INetwork
     private readonly ILayer[] _layers;
     private readonly NamedParameter[] _parameters;
     private readonly InferencePlan _inference;
+    private readonly TrainingPlan _training;
 
     /// <summary>Builds the network and checks that each layer accepts the previous layer's output.</summary>
     /// <param name="inputShape">The shape of one input item without the batch axis, rank 1 to 3 (for example [1, 28, 28]).</param>
@@ -70,6 +72,7 @@ public sealed class Sequential : INetwork
         }
 
         _inference = InferencePlan.Fused(_layers);
+        _training = TrainingPlan.Fused(_layers);
     }
 
     /// <inheritdoc />
@@ -95,6 +98,42 @@ public sealed class Sequential : INetwork
         return Infer(input);
     }
 
+    /// <summary>
+    /// Runs one training step exactly as <see cref="ComputeGradients"/> does (the same stages, results and gradients) and
+    /// returns how long each stage took: a layer, or layers run as one fused kernel (named like <c>conv1+relu1+pool1</c>),
+    /// then the loss. For benchmarks and tuning; unlike <see cref="ComputeGradients"/> it allocates the result.
+    /// </summary>
+    /// <exception cref="ArgumentException">The input shape is wrong, or the labels do not match the batch.</exception>
+    public IReadOnlyList<StageTiming> ProfileGradients(FloatTensor input, ReadOnlySpan<int> labels)
+    {
+        CheckInput(input);
+        IReadOnlyList<string> names = _training.StageNames;
+        long[] forward = new long[names.Count + 1], backward = new long[names.Count + 1];
+        FloatTensor scores = _training.Forward(input, forward.AsSpan(0, names.Count));
+        long start = Stopwatch.GetTimestamp();
+        LossLayer.Forward(scores, labels);
+        forward[^1] = Stopwatch.GetTimestamp() - start;
+        start = Stopwatch.GetTimestamp();
+        FloatTensor gradient = LossLayer.Backward();
+        backward[^1] = Stopwatch.GetTimestamp() - start;
+        _training.Backward(gradient, backward.AsSpan(0, names.Count));
+        return [.. names.Append("loss").Select((name, stage) => new StageTiming(name, Stopwatch.GetElapsedTime(0, forward[stage]), Stopwatch.GetElapsedTime(0, backward[stage])))];
+    }
+
+    /// <summary>
+    /// Predicts exactly as <see cref="Predict"/> does and returns how long each stage took (its <see cref="StageTiming.Backward"/>
+    /// is zero); see <see cref="ProfileGradients"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The input is not shaped [batch, ..<see cref="InputShape"/>].</exception>
+    public IReadOnlyList<StageTiming> ProfilePredict(FloatTensor input)
+    {
+        CheckInput(input);
+        IReadOnlyList<string> names = _inference.StageNames;
+        long[] ticks = new long[names.Count];
+        InferenceBuffers.Return(_inference.Run(input, ticks));
+        return [.. names.Select((name, stage) => new StageTiming(name, Stopwatch.GetElapsedTime(0, ticks[stage]), TimeSpan.Zero))];
+    }
+
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The input shape is wrong, or the labels do not match the batch.</exception>
     public float Loss(FloatTensor input, ReadOnlySpan<int> labels) => (float)LossLayer.Evaluate(Predict(input), labels);
@@ -104,13 +143,8 @@ public sealed class Sequential : INetwork
     public float ComputeGradients(FloatTensor input, ReadOnlySpan<int> labels)
     {
         CheckInput(input);
-        float loss = LossLayer.Forward(RunTraining(input), labels);
-        FloatTensor gradient = LossLayer.Backward();
-        for (int i = _layers.Length - 1; i >= 0; i--)
-        {
-            gradient = _layers[i].Backward(gradient);
-        }
-
+        float loss = LossLayer.Forward(_training.Forward(input, []), labels);
+        _training.Backward(LossLayer.Backward(), []);
         return loss;
     }
 
@@ -152,17 +186,6 @@ public sealed class Sequential : INetwork
     /// </summary>
     /// <returns>Scores in storage the caller owns: never the input's storage, even when the last layers are views of it.</returns>
     private FloatTensor Infer(FloatTensor input) => _inference.Run(input);
-
-    private FloatTensor RunTraining(FloatTensor input)
-    {
-        FloatTensor output = input;
-        foreach (ILayer layer in _layers)
-        {
-            output = layer.Forward(output, training: true);
-        }
-
-        return output;
-    }
 
     private void CheckInput(FloatTensor input)
     {

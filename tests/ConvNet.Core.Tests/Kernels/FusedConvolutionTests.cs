@@ -132,7 +132,7 @@ public sealed class FusedConvolutionTests
         float[] output = new float[batchSize * convolution.FilterCount * epilogue.OutputHeight(geometry) * epilogue.OutputWidth(geometry)];
         fixed (float* inputData = input.ReadOnlySpan, weight = convolution.Weight.Value.ReadOnlySpan, bias = convolution.Bias.Value.ReadOnlySpan, outputData = output)
         {
-            FusedConvolution<TVector, TLanes>.Forward(inputData, weight, bias, outputData, batchSize, convolution.FilterCount, geometry, epilogue);
+            FusedConvolution<TVector, TLanes>.Forward(inputData, weight, bias, outputData, null, batchSize, convolution.FilterCount, geometry, epilogue);
         }
 
         return output;

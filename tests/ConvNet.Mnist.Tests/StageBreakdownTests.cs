@@ -1,6 +1,6 @@
 using ConvNet.Mnist.Bench;
 
-namespace ConvNet.Core.Tests.Training;
+namespace ConvNet.Mnist.Tests;
 
 // The verbose run sets ConvNetRuntime.ThreadCount for a while (process-wide): not beside parallel tests.
 [Collection(ConsoleOutput.Name)]

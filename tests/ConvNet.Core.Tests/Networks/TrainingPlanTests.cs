@@ -45,6 +45,24 @@ public sealed class TrainingPlanTests
         }
     }
 
+    [Fact]
+    public void Profiling_a_step_times_every_stage_and_leaves_the_same_gradients()
+    {
+        Sequential network = Build("simple");
+        FloatTensor input = TestTensors.Uniform(new Random(2), 5, 1, 28, 28);
+        int[] labels = [1, 2, 3, 4, 5];
+        network.ComputeGradients(input, labels);
+        float[][] expected = [.. network.Parameters.Select(parameter => parameter.Parameter.Gradient.ToArray())];
+
+        IReadOnlyList<StageTiming> timings = network.ProfileGradients(input, labels);
+
+        timings.Select(timing => timing.Name).Should().Equal("conv1+relu1+pool1", "affine1", "relu2", "affine2", "loss");
+        timings.Should().OnlyContain(timing => timing.Forward >= TimeSpan.Zero && timing.Backward >= TimeSpan.Zero);
+        network.Parameters.Select(parameter => parameter.Parameter.Gradient.ToArray()).Should().BeEquivalentTo(expected, options => options.WithStrictOrdering());
+        network.ProfilePredict(input).Select(timing => (timing.Name, timing.Backward)).Should().Equal(
+            ("conv1+relu1+pool1", TimeSpan.Zero), ("affine1+relu2", TimeSpan.Zero), ("affine2", TimeSpan.Zero));
+    }
+
     /// <summary>The reference: every layer's training-mode Forward, the loss, every layer's Backward.</summary>
     private static (float Loss, float[][] Gradients) LayerByLayer(Sequential network, FloatTensor input, int[] labels)
     {

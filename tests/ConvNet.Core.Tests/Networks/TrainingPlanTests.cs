@@ -11,7 +11,7 @@ namespace ConvNet.Core.Tests.Networks;
 /// </summary>
 public sealed class TrainingPlanTests
 {
-    public static TheoryData<string> Networks => new() { "simple", "deep", "best", "every layer", "pool then relu", "relu only", "pool only", "strided" };
+    public static TheoryData<string> Networks => new() { "simple", "deep", "best", "every layer", "pool then relu", "relu only", "pool only", "strided", "rectangular", "padded pooling" };
 
     [Fact]
     public void The_seeds_network_fuses_its_convolution_with_the_relu_and_the_pooling()
@@ -93,6 +93,8 @@ public sealed class TrainingPlanTests
             "pool then relu" => Stack(builder => builder.Convolution(5, kernelSize: 3, padding: 1).MaxPool(2).Relu().Convolution(4, kernelSize: 3).MaxPool(3).Relu()),
             "relu only" => Stack(builder => builder.Convolution(5, kernelSize: 3).Relu().Convolution(6, kernelSize: 3, padding: 2).Relu()),
             "pool only" => Stack(builder => builder.Convolution(5, kernelSize: 3).MaxPool(2).Convolution(6, kernelSize: 1).MaxPool(2)),
+            "rectangular" => Stack(builder => builder.Convolution(5, kernelSize: (3, 2), padding: 1).Relu().MaxPool(2).Convolution(4, kernelSize: (1, 3)).MaxPool((2, 1), stride: 2).Relu()),
+            "padded pooling" => Stack(builder => builder.Convolution(5, kernelSize: 3).Relu().MaxPool(2, padding: 1)),
             _ => Stack(builder => builder.Convolution(5, kernelSize: 3, stride: 2, padding: 1).Relu().MaxPool(2).Convolution(7, kernelSize: 2, stride: 2)),
         };
         TestModels.Randomize(network, seed: 1);

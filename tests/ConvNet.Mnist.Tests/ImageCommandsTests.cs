@@ -24,12 +24,15 @@ public sealed class ImageCommandsTests : IDisposable
     {
         string pictures = Path.Combine(_folder, "shapes");
         SyntheticShapes.Write(pictures, perClass: 60, seed: 2);
+        string broken = Path.Combine(pictures, "circle", "broken.png");
+        File.WriteAllBytes(broken, [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3]);
         string output = Path.Combine(_folder, "run");
         string model = Path.Combine(output, RunFiles.ModelFileName);
 
         (int trained, string trainOutput) = await RunAsync("train", "--images", pictures, "--epochs", "6", "--batch-size", "16", "--output", output);
 
         trained.Should().Be(0, trainOutput);
+        trainOutput.Should().Contain("warning: skipped 1 of 181 files").And.Contain("broken.png");
         trainOutput.Should().Contain("Classes: circle, square, triangle").And.Contain("triangle │").And.MatchRegex(@"Validation accuracy: \d+\.\d\d% \(\d+/36\)");
         File.Exists(Path.Combine(output, RunFiles.CurveFileName)).Should().BeTrue();
         Model saved = Model.Load(model);
@@ -45,6 +48,15 @@ public sealed class ImageCommandsTests : IDisposable
         (int evaluated, string evaluation) = await RunAsync("evaluate", "--model", model, "--images", pictures);
         evaluated.Should().Be(0, evaluation);
         evaluation.Should().MatchRegex(@"Test accuracy: \d+\.\d\d% \(\d+/180\)");
+
+        // --strict stops at the damaged picture, naming it, before any training or scoring.
+        (int strictTrain, string strictTrainOutput) = await RunAsync("train", "--images", pictures, "--strict", "--output", Path.Combine(_folder, "strict"));
+        strictTrain.Should().Be(1, strictTrainOutput);
+        strictTrainOutput.Should().Contain("error:").And.Contain(broken);
+        File.Exists(Path.Combine(_folder, "strict", RunFiles.ModelFileName)).Should().BeFalse();
+        (int strictEvaluate, string strictEvaluateOutput) = await RunAsync("evaluate", "--model", model, "--images", pictures, "--strict");
+        strictEvaluate.Should().Be(1, strictEvaluateOutput);
+        strictEvaluateOutput.Should().Contain("error:").And.Contain(broken);
 
         (int summarized, string summary) = await RunAsync("summary", "--model", model);
         summarized.Should().Be(0, summary);

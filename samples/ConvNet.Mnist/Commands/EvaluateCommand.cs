@@ -26,6 +26,10 @@ internal sealed class EvaluateCommand : Command
         "--output", "FILE", $"where to write the misclassified-image grid (default {RunFiles.MisclassifiedFileName} beside the model)", alias: "-o");
     private readonly Option<string?> _images = SampleOptions.Path(
         "--images", "DIR", "for a model trained on an image folder: a folder of test pictures, one sub-folder per class");
+    private readonly Option<bool> _strict = new("--strict")
+    {
+        Description = "with --images: stop at the first picture that cannot be read, instead of skipping it with a warning",
+    };
     private readonly Option<string?> _data = MnistData.CreateFolderOption();
 
     public EvaluateCommand()
@@ -35,6 +39,7 @@ internal sealed class EvaluateCommand : Command
         Add(_testSize);
         Add(_output);
         Add(_images);
+        Add(_strict);
         Add(_data);
         SetAction(RunAsync);
     }
@@ -48,7 +53,7 @@ internal sealed class EvaluateCommand : Command
             (modelPath, _model.Name));
         Model model = Model.Load(modelPath);
         LabeledDataset test = model.Properties.TryGetValue(ImageTransform.PropertyKey, out string? transform)
-            ? LoadTestFolder(model, ImageTransform.FromJson(transform), parse.GetValue(_images), cancellation)
+            ? LoadTestFolder(model, ImageTransform.FromJson(transform), parse.GetValue(_images), parse.GetValue(_strict), cancellation)
             : await LoadTestSetAsync(model, parse, cancellation).ConfigureAwait(false);
 
         TestScore score = TestScore.Of(model.Network, test);
@@ -74,7 +79,7 @@ internal sealed class EvaluateCommand : Command
     }
 
     /// <summary>Every picture of <paramref name="folder"/>, read as the model's training pictures were.</summary>
-    private static LabeledDataset LoadTestFolder(Model model, ImageTransform transform, string? folder, CancellationToken cancellation)
+    private static LabeledDataset LoadTestFolder(Model model, ImageTransform transform, string? folder, bool strict, CancellationToken cancellation)
     {
         if (folder is null)
         {
@@ -90,6 +95,7 @@ internal sealed class EvaluateCommand : Command
             Normalize = transform.Normalization is not null,
             Normalization = transform.Normalization,
             ValidationFraction = 0,
+            Strict = strict,
         };
         var log = new SynchronousProgress<string>(line => AnsiConsole.MarkupLineInterpolated($"[grey]{line}[/]"));
         ImageFolderDataset images = ImageFolderDataset.Load(folder, options, log, cancellation);

@@ -35,6 +35,10 @@ internal sealed class TrainCommand : Command
     private readonly Option<int?> _imageSize = SampleOptions.WholeNumber(
         "--image-size", "N", "with --images: the network sees N × N pixels (default 32)", minimum: 8, maximum: 512);
     private readonly Option<string?> _color = SampleOptions.Choice("--color", Colors, "with --images: read pictures as rgb (default) or grayscale");
+    private readonly Option<bool> _strict = new("--strict")
+    {
+        Description = "with --images: stop at the first picture that cannot be read, instead of skipping it with a warning",
+    };
     private readonly Option<string?> _flip = SampleOptions.Choice(
         "--flip", OnOff, "mirror training images left to right at random (default on for fashion-mnist and --images, off for digits)");
     private readonly Option<int?> _epochs = SampleOptions.WholeNumber(
@@ -65,6 +69,7 @@ internal sealed class TrainCommand : Command
         Add(_images);
         Add(_imageSize);
         Add(_color);
+        Add(_strict);
         Add(_flip);
         Add(_epochs);
         Add(_iterations);
@@ -160,6 +165,7 @@ internal sealed class TrainCommand : Command
             Height = size,
             Color = parse.GetValue(_color) == "grayscale" ? ImageColorMode.Grayscale : ImageColorMode.Rgb,
             Seed = seed,
+            Strict = parse.GetValue(_strict),
         };
         var log = new SynchronousProgress<string>(line =>
             AnsiConsole.MarkupLine($"[{(line.StartsWith("warning:", StringComparison.Ordinal) ? "yellow" : "grey")}]{Markup.Escape(line)}[/]"));

@@ -1,3 +1,4 @@
+using ConvNet.Core.Kernels;
 using ConvNet.Core.Layers;
 using ConvNet.Core.Tensors;
 using ConvNet.Onnx.Protobuf;
@@ -24,7 +25,7 @@ internal static class LayerExporter
     public static string Export(ILayer layer, TensorShape inputShape, string input, string output, OnnxGraphWriter graph) => layer switch
     {
         Convolution convolution => ExportConvolution(convolution, input, output, graph),
-        Pooling pooling => ExportPooling(pooling, input, output, graph),
+        Pooling pooling => ExportPooling(pooling, inputShape, input, output, graph),
         Affine affine => ExportAffine(affine, inputShape, input, output, graph),
         Relu relu => graph.AddNode("Relu", relu.Name, output, [input]),
         LeakyRelu leaky => graph.AddNode("LeakyRelu", leaky.Name, output, [input], Float("alpha", leaky.Slope)),
@@ -52,19 +53,12 @@ internal static class LayerExporter
             Int("group", 1));
     }
 
-    private static string ExportPooling(Pooling pooling, string input, string output, OnnxGraphWriter graph)
+    private static string ExportPooling(Pooling pooling, TensorShape inputShape, string input, string output, OnnxGraphWriter graph)
     {
         // Floor rounding (ceil_mode 0): windows never overhang the padded image. The padding is a border of zeros that
         // takes part in the window: AveragePool's own pads do that with count_include_pad = 1 (the divisor is the whole
-        // window), but MaxPool's pads are −∞, so a padded max pool reads a Pad by zeros first.
+        // window); MaxPool's pads are −∞, so a padded max pool is followed by Max with its border mask (MaxPoolBorder).
         long padding = pooling.Padding;
-        if (pooling.Mode == PoolingMode.Max && padding != 0)
-        {
-            string pads = graph.AddInt64Initializer($"{pooling.Name}.pads", [0, 0, padding, padding, 0, 0, padding, padding]);
-            input = graph.AddNode("Pad", $"{pooling.Name}.pad", graph.NewValueName($"{pooling.Name}.pad"), [input, pads], String("mode", "constant"));
-            padding = 0;
-        }
-
         var attributes = new List<AttributeProto>
         {
             Ints("kernel_shape", pooling.PoolHeight, pooling.PoolWidth),
@@ -74,9 +68,18 @@ internal static class LayerExporter
         if (pooling.Mode == PoolingMode.Average)
         {
             attributes.Add(Int("count_include_pad", 1));
+            return graph.AddNode("AveragePool", pooling.Name, output, [input], [.. attributes]);
         }
 
-        return graph.AddNode(pooling.Mode == PoolingMode.Max ? "MaxPool" : "AveragePool", pooling.Name, output, [input], [.. attributes]);
+        if (padding == 0)
+        {
+            return graph.AddNode("MaxPool", pooling.Name, output, [input], [.. attributes]);
+        }
+
+        var geometry = new WindowGeometry(inputShape[1], inputShape[2], inputShape[3], pooling.PoolHeight, pooling.PoolWidth, pooling.Stride, pooling.Padding);
+        string pooled = graph.AddNode("MaxPool", pooling.Name, graph.NewValueName($"{pooling.Name}.pooled"), [input], [.. attributes]);
+        string mask = graph.AddInitializer($"{pooling.Name}.border", MaxPoolBorder.Mask(geometry), 1, 1, geometry.OutputHeight, geometry.OutputWidth);
+        return graph.AddNode("Max", $"{pooling.Name}.border", output, [pooled, mask]);
     }
 
     private static string ExportAffine(Affine affine, TensorShape inputShape, string input, string output, OnnxGraphWriter graph)

@@ -1,3 +1,4 @@
+using ConvNet.Core.Kernels;
 using ConvNet.Core.Layers;
 using ConvNet.Core.Networks;
 using ConvNet.Core.Tensors;
@@ -15,7 +16,8 @@ internal sealed class OnnxLayerImporter
     /// <summary>The operators the importer reads, for error messages.</summary>
     public const string SupportedOperators =
         "Conv, MaxPool, AveragePool, GlobalAveragePool, Gemm, MatMul (+ Add), Relu, LeakyRelu, Sigmoid, Tanh, BatchNormalization, " +
-        "Dropout, Flatten, Reshape (to [batch, features]), Pad (of nothing, or by zeros right before a pooling node), Identity, Constant, " +
+        "Dropout, Flatten, Reshape (to [batch, features]), Pad (of nothing, or by zeros right before a pooling node), " +
+        "Max (with the border mask of a zero-padded MaxPool right before it), Identity, Constant, " +
         "and a last Softmax or LogSoftmax";
 
     private readonly SequentialBuilder _builder;
@@ -25,6 +27,9 @@ internal sealed class OnnxLayerImporter
     // A Pad by zeros waiting for the pooling node after it, which takes its border as the layer's padding.
     private (OnnxNode Node, int Padding)? _pendingPad;
 
+    // A MaxPool with its own (−∞) pads, imported as zero-padded: the Max with its border mask must come next (MaxPoolBorder).
+    private (OnnxNode Node, WindowGeometry Geometry)? _pendingBorder;
+
     public OnnxLayerImporter(TensorShape itemShape) => _builder = new SequentialBuilder(itemShape);
 
     /// <summary>Appends the layer that computes what <paramref name="node"/> computes (none for Identity and a zero Pad; Add joins the MatMul before it).</summary>
@@ -33,6 +38,12 @@ internal sealed class OnnxLayerImporter
         if (_pendingPad is { } pad && node.OpType is not ("MaxPool" or "AveragePool"))
         {
             throw PadNotBeforePooling(pad.Node);
+        }
+
+        if (_pendingBorder is { } border)
+        {
+            AddBorderMax(node, border.Node, border.Geometry);
+            return;
         }
 
         switch (node.OpType)
@@ -61,6 +72,11 @@ internal sealed class OnnxLayerImporter
         if (_pendingPad is { } pad)
         {
             throw PadNotBeforePooling(pad.Node);
+        }
+
+        if (_pendingBorder is { } border)
+        {
+            throw BorderMaxMissing(border.Node);
         }
 
         Sequential network = _builder.Build(new SoftmaxWithLoss(), seed);
@@ -129,14 +145,21 @@ internal sealed class OnnxLayerImporter
         RequireEqual(node, "ceil_mode", [node.Int("ceil_mode", 0)], [0], "ConvNet pooling rounds sizes down");
 
         // ConvNet pads pooling with zeros that take part in the window (the seed's im2col). AveragePool's own pads are
-        // such zeros when count_include_pad = 1; MaxPool's are −∞, which is not the same function, so they stay an error.
+        // such zeros when count_include_pad = 1; MaxPool's are −∞, which is the same function only with the Max by the
+        // border mask after it (how ConvNet exports a padded max pool; MaxPoolBorder).
         int ownPadding = Padding(node);
         if (ownPadding != 0 && max)
         {
-            throw node.Error("MaxPool's own pads are not supported: they pad with −∞, ConvNet's padded max pooling pads with zeros (a Pad by zeros before an unpadded MaxPool)");
+            if (_pendingPad is not null)
+            {
+                throw node.Error("a Pad before a MaxPool with pads of its own is not supported");
+            }
+
+            var geometry = new WindowGeometry(Shape[1], Shape[2], Shape[3], size.Height, size.Width, stride, ownPadding);
+            _pendingBorder = (node, geometry);
         }
 
-        if (ownPadding != 0 && node.Int("count_include_pad", 0) != 1)
+        if (ownPadding != 0 && !max && node.Int("count_include_pad", 0) != 1)
         {
             throw node.Error("pads with count_include_pad 0 are not supported; ConvNet's padded average pooling divides by the whole window (count_include_pad 1)");
         }
@@ -349,6 +372,31 @@ internal sealed class OnnxLayerImporter
 
         _pendingPad = (node, (int)pads[2]);
     }
+
+    /// <summary>Checks that <paramref name="node"/> is the Max by the border mask that makes <paramref name="pool"/>'s −∞ pads zeros.</summary>
+    private void AddBorderMax(OnnxNode node, OnnxNode pool, WindowGeometry geometry)
+    {
+        if (node.OpType != "Max" || node.Proto.Input.Count != 2)
+        {
+            throw BorderMaxMissing(pool);
+        }
+
+        node.RequireKnownAttributes();
+        TensorProto tensor = node.ConstantInput(1, "border mask");
+        float[] values = OnnxTensorData.Floats(tensor, node.Error);
+        int[] dimensions = OnnxTensorData.Dimensions(tensor, node.Error);
+        bool imageShaped = dimensions.Length >= 2 && dimensions[^2] == geometry.OutputHeight && dimensions[^1] == geometry.OutputWidth
+            && dimensions[..^2].All(size => size == 1);
+        if (!imageShaped || !values.AsSpan().SequenceEqual(MaxPoolBorder.Mask(geometry)))
+        {
+            throw node.Error($"the constant '{tensor.Name}' is not the border mask of the MaxPool before it (0 where a window overlaps the padding, −∞ elsewhere)");
+        }
+
+        _pendingBorder = null;
+    }
+
+    private static InvalidDataException BorderMaxMissing(OnnxNode pool) =>
+        pool.Error("MaxPool's own pads are −∞, which ConvNet's zero-padded max pooling is not; it imports only when the next node is Max with the zero border mask (as ConvNet exports it), or as a Pad by zeros before an unpadded MaxPool");
 
     private static InvalidDataException PadNotBeforePooling(OnnxNode pad) =>
         pad.Error("a Pad by zeros is supported only right before MaxPool or AveragePool, where it becomes the pooling layer's padding");

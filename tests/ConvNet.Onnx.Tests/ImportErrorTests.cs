@@ -1,4 +1,7 @@
+using System.Runtime.InteropServices;
+using ConvNet.Core.Layers;
 using ConvNet.Core.Networks;
+using ConvNet.Core.Tensors;
 using ConvNet.Onnx.Protobuf;
 using Google.Protobuf;
 using AttributeType = ConvNet.Onnx.Protobuf.AttributeProto.Types.AttributeType;
@@ -58,24 +61,46 @@ public sealed class ImportErrorTests
     [Fact]
     public void Pooling_pads_that_are_not_a_zero_border_counted_in_the_window_are_refused()
     {
-        // MaxPool pads with −∞, ConvNet with zeros: not the same function, so not imported as if it were.
+        // MaxPool pads with −∞, ConvNet with zeros: not the same function without the Max by the border mask after it.
         var maxPads = Model();
         SetInts(Node(maxPads, "pool1"), "pads", 1, 1, 1, 1);
         ImportError(maxPads).Should().Contain("'pool1' (MaxPool)").And.Contain("−∞");
+
+        var otherMask = Model(TestNetworks.RectangularAndPadded(seed: 1));
+        TensorProto mask = otherMask.Graph.Initializer.Single(tensor => tensor.Name == "pool1.border");
+        float[] maskValues = MemoryMarshal.Cast<byte, float>(mask.RawData.Span).ToArray();
+        maskValues[Array.IndexOf(maskValues, float.NegativeInfinity)] = 0f;   // an inner window as if it overlapped the border
+        mask.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(maskValues.AsSpan()));
+        ImportError(otherMask).Should().Contain("'pool1.border' (Max)").And.Contain("not the border mask");
 
         var excludedPads = Model(TestNetworks.RectangularAndPadded(seed: 1));
         Node(excludedPads, "pool2").Attribute.Single(attribute => attribute.Name == "count_include_pad").I = 0;
         ImportError(excludedPads).Should().Contain("'pool2' (AveragePool)").And.Contain("count_include_pad 0");
 
-        var reflected = Model(TestNetworks.RectangularAndPadded(seed: 1));
+        var reflected = AsPadThenMaxPool(Model(TestNetworks.RectangularAndPadded(seed: 1)), "pool1");
         Node(reflected, "pool1.pad").Attribute.Single(attribute => attribute.Name == "mode").S = ByteString.CopyFromUtf8("reflect");
         ImportError(reflected).Should().Contain("'pool1.pad' (Pad)").And.Contain("mode 'reflect'");
 
-        var padBeforeRelu = Model(TestNetworks.RectangularAndPadded(seed: 1));
+        var padBeforeRelu = AsPadThenMaxPool(Model(TestNetworks.RectangularAndPadded(seed: 1)), "pool1");
         NodeProto pool = Node(padBeforeRelu, "pool1");
         pool.OpType = "Relu";
         pool.Attribute.Clear();
         ImportError(padBeforeRelu).Should().Contain("'pool1.pad' (Pad)").And.Contain("only right before MaxPool or AveragePool");
+    }
+
+    [Fact]
+    public void A_Pad_by_zeros_then_an_unpadded_MaxPool_imports_as_the_padded_max_pool()
+    {
+        // The form PyTorch writes for ZeroPad2d + MaxPool2d; ConvNet itself exports MaxPool with pads, then Max by the border mask.
+        var original = (Sequential)TestNetworks.RectangularAndPadded(seed: 1);
+        ModelProto model = AsPadThenMaxPool(Model(original), "pool1");
+        FloatTensor images = SyntheticImages.Create(8, seed: 5).Inputs;
+
+        Sequential imported = Import(model);
+
+        imported.Layers.OfType<Pooling>().Select(pooling => (pooling.Mode, pooling.Padding))
+            .Should().Equal(original.Layers.OfType<Pooling>().Select(pooling => (pooling.Mode, pooling.Padding)));
+        imported.Predict(images).ToArray().Should().Equal(original.Predict(images).ToArray());
     }
 
     [Fact]
@@ -164,6 +189,26 @@ public sealed class ImportErrorTests
 
     private static ModelProto Model(INetwork? network = null) =>
         OnnxExport.ToModel(network ?? SimpleConvNet.Create(seed: 1), null, new OnnxExportOptions());
+
+    /// <summary>Rewrites the exported padded max pool <paramref name="name"/> (MaxPool with pads, then Max by the
+    /// border mask) as a Pad by zeros and an unpadded MaxPool.</summary>
+    private static ModelProto AsPadThenMaxPool(ModelProto model, string name)
+    {
+        NodeProto pool = Node(model, name);
+        NodeProto border = Node(model, $"{name}.border");
+        long padding = pool.Attribute.Single(attribute => attribute.Name == "pads").Ints[0];
+        SetInts(pool, "pads", 0, 0, 0, 0);
+        var pads = new TensorProto { Name = $"{name}.pads", DataType = (int)DataType.Int64, Dims = { 8 }, Int64Data = { 0, 0, padding, padding, 0, 0, padding, padding } };
+        model.Graph.Initializer.Add(pads);
+        var pad = new NodeProto { Name = $"{name}.pad", OpType = "Pad", Input = { pool.Input[0], pads.Name }, Output = { $"{name}.padded" } };
+        pad.Attribute.Add(new AttributeProto { Name = "mode", Type = AttributeType.String, S = ByteString.CopyFromUtf8("constant") });
+        pool.Input[0] = pad.Output[0];
+        pool.Output[0] = border.Output[0];
+        model.Graph.Node.Remove(border);
+        model.Graph.Node.Insert(model.Graph.Node.IndexOf(pool), pad);
+        model.Graph.Initializer.Remove(model.Graph.Initializer.Single(tensor => tensor.Name == $"{name}.border"));
+        return model;
+    }
 
     private static NodeProto Node(ModelProto model, string name) => model.Graph.Node.Single(node => node.Name == name);
 

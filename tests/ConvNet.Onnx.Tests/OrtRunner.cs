@@ -10,8 +10,7 @@ internal sealed class OrtRunner : IDisposable
 
     /// <param name="model">The ONNX model's bytes.</param>
     /// <param name="optimize">
-    /// False runs the graph as written: ONNX Runtime's Pad fusion folds a Pad by zeros into the MaxPool after it, whose
-    /// own pads are −∞, which changes what a zero-padded max pool computes (see <c>ExportVerifiedByOnnxRuntimeTests</c>).
+    /// False runs the graph as written, with none of ONNX Runtime's graph optimizations (fusions such as Pad into MaxPool).
     /// </param>
     public OrtRunner(byte[] model, bool optimize = true)
     {

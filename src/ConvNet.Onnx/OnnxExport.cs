@@ -20,7 +20,8 @@ namespace ConvNet.Onnx;
 /// <see cref="INetwork.Predict"/> returns, before softmax. <see cref="OnnxExportOptions.IncludeProbabilities"/> adds
 /// <see cref="ProbabilitiesName"/>. Layers become Conv, MaxPool/AveragePool, Gemm (after a Flatten for image input),
 /// Relu, LeakyRelu, Sigmoid, Tanh, BatchNormalization (inference form with the running statistics), Dropout (the
-/// identity at inference) and Flatten; initializers carry the checkpoint's names (<c>conv1.weight</c>, …). A layer
+/// identity at inference) and Flatten (a zero-padded max pool as MaxPool, then Max by a mask of its border windows:
+/// MaxPool's own pads are −∞); initializers carry the checkpoint's names (<c>conv1.weight</c>, …). A layer
 /// with no ONNX form is an error, never a silently different model. The graph's name is the model name; the metadata
 /// holds it too (<c>convnet.name</c>), with <see cref="VersionKey"/> (the ConvNet.Core version that wrote it) and, for a
 /// <see cref="Model"/>, its class names, test accuracy and properties under the keys its own files use.

@@ -11,8 +11,10 @@ namespace ConvNet.Onnx;
 /// predicts the same scores and can be trained further.
 /// </summary>
 /// <remarks>
-/// <para>Operators: Conv (square kernels, equal strides and pads on every side, no dilation or groups), MaxPool and
-/// AveragePool (square windows, no padding, floor rounding), GlobalAveragePool on square images, Gemm or MatMul + Add
+/// <para>Operators: Conv (any kernel size, equal strides and pads on every side, no dilation or groups), MaxPool and
+/// AveragePool (any window, equal strides, floor rounding; padding as zeros that take part in the window: AveragePool's
+/// own pads with count_include_pad 1, a Pad by zeros before the pool, or — as <see cref="OnnxExport"/> writes a padded
+/// max pool — MaxPool's own pads followed by Max with the border mask), GlobalAveragePool on square images, Gemm or MatMul + Add
 /// (the fully connected layer, any transB, alpha and beta folded into the weights), Relu, LeakyRelu (slope in [0, 1)),
 /// Sigmoid, Tanh, BatchNormalization (inference form), Dropout, Flatten, a Reshape that flattens to [batch, features],
 /// a Pad that adds nothing, Identity and Constant. A last Softmax or LogSoftmax is left to the network's <see cref="Core.Layers.SoftmaxWithLoss"/>:

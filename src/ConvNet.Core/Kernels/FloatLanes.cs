@@ -29,6 +29,12 @@ internal unsafe interface IFloatLanes<TVector>
 
     static abstract TVector Add(TVector left, TVector right);
 
+    /// <summary>The larger of each pair, as <see cref="Math.Max(float, float)"/> and TensorPrimitives.Max: NaN wins, +0 beats −0 (a ReLU).</summary>
+    static abstract TVector Max(TVector left, TVector right);
+
+    /// <summary><paramref name="candidate"/> where it is greater than <paramref name="best"/>, else <paramref name="best"/> (a max pooling's scan: ties and NaN candidates keep the first).</summary>
+    static abstract TVector KeepGreater(TVector best, TVector candidate);
+
     /// <summary>The sum of all lanes.</summary>
     static abstract float Sum(TVector value);
 
@@ -62,6 +68,12 @@ internal readonly unsafe struct Lanes512 : IFloatLanes<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Add(Vector512<float> left, Vector512<float> right) => left + right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Max(Vector512<float> left, Vector512<float> right) => Vector512.Max(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> KeepGreater(Vector512<float> best, Vector512<float> candidate) => Avx512F.Max(candidate, best);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector512<float> value) => Vector512.Sum(value);
@@ -105,6 +117,12 @@ internal readonly unsafe struct Lanes256 : IFloatLanes<Vector256<float>>
     public static Vector256<float> Add(Vector256<float> left, Vector256<float> right) => left + right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Max(Vector256<float> left, Vector256<float> right) => Vector256.Max(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> KeepGreater(Vector256<float> best, Vector256<float> candidate) => Avx.Max(candidate, best);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector256<float> value) => Vector256.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -143,6 +161,12 @@ internal readonly unsafe struct Lanes128 : IFloatLanes<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Add(Vector128<float> left, Vector128<float> right) => left + right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Max(Vector128<float> left, Vector128<float> right) => Vector128.Max(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> KeepGreater(Vector128<float> best, Vector128<float> candidate) => Vector128.ConditionalSelect(Vector128.GreaterThan(candidate, best), candidate, best);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector128<float> value) => Vector128.Sum(value);

@@ -107,7 +107,7 @@ public sealed class FusedConvolutionTests
     }
 
     /// <summary>Convolution, then a ReLU layer and a max Pooling layer as the epilogue asks: the reference.</summary>
-    private static float[] LayerByLayer(Convolution convolution, FloatTensor input, ConvolutionEpilogue epilogue)
+    internal static float[] LayerByLayer(Convolution convolution, FloatTensor input, ConvolutionEpilogue epilogue)
     {
         FloatTensor output = convolution.Forward(input, training: false);
         if (epilogue.Relu)
@@ -138,7 +138,7 @@ public sealed class FusedConvolutionTests
         return output;
     }
 
-    private static Convolution RandomConvolution(Random random, int channels, int filters, (int Height, int Width) kernel, int stride, int padding)
+    internal static Convolution RandomConvolution(Random random, int channels, int filters, (int Height, int Width) kernel, int stride, int padding)
     {
         var convolution = new Convolution("conv", channels, filters, kernel, stride, padding);
         WeightInitialization.Normal(convolution.Weight.Value, 0.5f, random);

@@ -53,6 +53,15 @@ internal static unsafe class FusedAffine
                 }
             }
         }
+        else if (Lanes512.IsSupported && Vector512.IsHardwareAccelerated
+            && !GemmDriver<Vector512<float>, Lanes512>.SplitsDepth(rows, inputSize, outputSize, GemmDriver<Vector512<float>, Lanes512>.ThreadsFor(rows, inputSize, outputSize)))
+        {
+            // The GEMM's blocked product without its packing (AVX-512's registers hold the 3 × 7-register tile).
+            fixed (float* inputData = input, weightData = weight, outputData = output)
+            {
+                UnpackedProduct<Vector512<float>, Lanes512>.Multiply(inputData, weightData, outputData, rows, inputSize, outputSize);
+            }
+        }
         else
         {
             Gemm.Multiply(input, weight, output, rows, inputSize, outputSize);

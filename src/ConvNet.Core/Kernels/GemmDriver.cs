@@ -54,18 +54,31 @@ internal static unsafe class GemmDriver<TVector, TLanes>
             return;
         }
 
-        int threads = WorkerPool.AvailableThreads;
-        bool parallel = threads > 1 && (long)m * n * k >= ParallelMultiplyAdds;
-        int tiles = CeilDiv(m, PanelRows) * CeilDiv(n, PanelColumns);
-        if (parallel && tiles < 4 * threads && k >= 2 * BlockDepth)
+        int threads = ThreadsFor(m, k, n);
+        if (SplitsDepth(m, k, n, threads))
         {
             MultiplySplitDepth(a, b, c, m, k, n, accumulate, threads);
         }
         else
         {
-            MultiplyBlocked(a, b, c, m, k, n, accumulate, parallel ? threads : 1);
+            MultiplyBlocked(a, b, c, m, k, n, accumulate, threads);
         }
     }
+
+    /// <summary>The threads a product of this size is worth: all available ones, or one below the hand-off's cost.</summary>
+    public static int ThreadsFor(int m, int k, int n)
+    {
+        int threads = WorkerPool.AvailableThreads;
+        return threads > 1 && (long)m * n * k >= ParallelMultiplyAdds ? threads : 1;
+    }
+
+    /// <summary>
+    /// Whether <see cref="Multiply"/> on <paramref name="threads"/> threads splits the depth (C too small to share, a deep
+    /// product) and sums partial products, rather than running the blocked product (one chain per depth block, blocks
+    /// added onto C in order) that other kernels can reproduce bit for bit.
+    /// </summary>
+    public static bool SplitsDepth(int m, int k, int n, int threads) =>
+        threads > 1 && CeilDiv(m, PanelRows) * CeilDiv(n, PanelColumns) < 4 * threads && k >= 2 * BlockDepth;
 
     private static void MultiplyBlocked(StridedMatrix a, StridedMatrix b, float* c, int m, int k, int n, bool accumulate, int threads)
     {

@@ -24,6 +24,9 @@ public sealed class FusedAffineTests
         { 2, 513, 129 },
         { FusedAffine.MaxStreamedRows + 1, 4320, 100 },
         { 17, 70, 33 },
+        { 100, 4320, 100 },
+        { 100, 100, 10 },
+        { 257, 300, 130 },
     };
 
     [Theory]

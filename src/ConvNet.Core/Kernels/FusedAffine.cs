@@ -82,9 +82,15 @@ internal static unsafe class FusedAffine
 
 /// <summary>
 /// output[rows × n] = input[rows × k] · weight[k × n] for a few rows: the weight rows are streamed from memory once per
-/// pair of input rows, those that only zero inputs would multiply are skipped, and large products split their columns
-/// between the cores (each output is computed by one thread, so the result does not depend on the thread count).
+/// pair of input rows, those that only zero inputs would multiply are skipped, and large products split the depth
+/// between the cores at block boundaries, always the same blocks to the same part, so that each core streams its own
+/// half of the weights (which stays in its L2 cache from one prediction to the next when it fits).
 /// </summary>
+/// <remarks>
+/// Each block of <see cref="GemmDriver{TVector, TLanes}.BlockDepth"/> rows is one chain from zero per output, kept apart;
+/// the caller then adds the blocks onto the output in order, as the GEMM combines its depth blocks. So the result does
+/// not depend on the thread count.
+/// </remarks>
 internal static unsafe class StreamedProduct<TVector, TLanes>
     where TVector : struct
     where TLanes : struct, IFloatLanes<TVector>
@@ -98,7 +104,7 @@ internal static unsafe class StreamedProduct<TVector, TLanes>
     private const int StripVectors = 8;
 
     [ThreadStatic]
-    private static AlignedBuffer? t_sums;
+    private static AlignedBuffer? t_chains;
 
     [ThreadStatic]
     private static int[]? t_used;
@@ -106,28 +112,54 @@ internal static unsafe class StreamedProduct<TVector, TLanes>
     /// <summary>Overwrites output with input · weight.</summary>
     public static void Multiply(float* input, float* weight, float* output, int rows, int k, int n)
     {
-        int lanes = TLanes.Count;
+        int blocks = (k + BlockDepth - 1) / BlockDepth;
         int threads = (long)k * n >= ParallelMultiplyAdds ? WorkerPool.AvailableThreads : 1;
-        int partColumns = RoundUp((n + threads - 1) / threads, lanes);
-        var pass = new Pass { Input = input, Weight = weight, Output = output, Rows = rows, Depth = k, Columns = n, PartColumns = partColumns };
-        WorkerPool.Run(&MultiplyPart, &pass, (n + partColumns - 1) / partColumns);
+
+        // Chains per block and row, each padded to whole strips (the kernels store whole strips).
+        int sumsStride = RoundUp(n, StripVectors * TLanes.Count);
+        int pairedRows = RoundUp(rows, 2);
+        float* chains = (t_chains ??= new AlignedBuffer()).Ensure(blocks * pairedRows * sumsStride);
+        var pass = new Pass
+        {
+            Input = input,
+            Weight = weight,
+            Chains = chains,
+            Rows = rows,
+            Depth = k,
+            Columns = n,
+            Blocks = blocks,
+            Parts = Math.Min(threads, blocks),
+            SumsStride = sumsStride,
+        };
+        WorkerPool.Run(&MultiplyPart, &pass, pass.Parts);
+        for (int row = 0; row < rows; row++)
+        {
+            var target = new Span<float>(output + ((long)row * n), n);
+            for (int block = 0; block < blocks; block++)
+            {
+                var chain = new ReadOnlySpan<float>(chains + ((((long)block * pairedRows) + row) * sumsStride), n);
+                if (block == 0)
+                {
+                    chain.CopyTo(target);
+                }
+                else
+                {
+                    TensorPrimitives.Add(chain, target, target);
+                }
+            }
+        }
     }
 
-    /// <summary>Output columns [part · PartColumns, + PartColumns) of every row.</summary>
+    /// <summary>The chains of depth blocks [part · blocks / parts, (part + 1) · blocks / parts) for every row.</summary>
     private static void MultiplyPart(void* context, int part)
     {
         ref readonly Pass pass = ref *(Pass*)context;
         int k = pass.Depth, n = pass.Columns;
-        int firstColumn = part * pass.PartColumns;
-        int columns = Math.Min(pass.PartColumns, n - firstColumn);
-
-        // Per depth block: one chain per output from zero into sums (a row of them per input row, padded to whole
-        // strips, which the kernels store whole), then added to the output in block order, as the GEMM combines its
-        // depth blocks.
-        int sumsStride = RoundUp(columns, StripVectors * TLanes.Count);
-        float* sums = (t_sums ??= new AlignedBuffer()).Ensure(2 * sumsStride);
+        int firstBlock = (int)((long)pass.Blocks * part / pass.Parts);
+        int endBlock = (int)((long)pass.Blocks * (part + 1) / pass.Parts);
+        int pairedRows = RoundUp(pass.Rows, 2);
         int[] used = t_used is { } array && array.Length >= BlockDepth ? array : (t_used = new int[BlockDepth]);
-        var weight = new Operand(pass.Weight + firstColumn, n, pass.Weight + ((long)k * n));
+        var weight = new Operand(pass.Weight, n, pass.Weight + ((long)k * n));
         fixed (int* usedRows = used)
         {
             for (int row = 0; row < pass.Rows; row += 2)
@@ -135,32 +167,20 @@ internal static unsafe class StreamedProduct<TVector, TLanes>
                 bool pair = row + 1 < pass.Rows;
                 float* first = pass.Input + ((long)row * k);
                 float* second = pair ? first + k : first;
-                for (int firstDepth = 0; firstDepth < k; firstDepth += BlockDepth)
+                for (int block = firstBlock; block < endBlock; block++)
                 {
+                    int firstDepth = block * BlockDepth;
                     int depth = Math.Min(BlockDepth, k - firstDepth);
                     int count = NonZeroRows(first + firstDepth, second + firstDepth, depth, usedRows);
                     Operand blockWeight = weight.FromRow(firstDepth);
+                    float* sums = pass.Chains + ((((long)block * pairedRows) + row) * pass.SumsStride);
                     if (pair)
                     {
-                        AccumulatePair(first + firstDepth, second + firstDepth, blockWeight, usedRows, count, sums, sums + sumsStride, columns);
+                        AccumulatePair(first + firstDepth, second + firstDepth, blockWeight, usedRows, count, sums, sums + pass.SumsStride, n);
                     }
                     else
                     {
-                        AccumulateOne(first + firstDepth, blockWeight, usedRows, count, sums, columns);
-                    }
-
-                    for (int member = 0; member < (pair ? 2 : 1); member++)
-                    {
-                        var blockSums = new ReadOnlySpan<float>(sums + ((long)member * sumsStride), columns);
-                        var target = new Span<float>(pass.Output + ((long)(row + member) * n) + firstColumn, columns);
-                        if (firstDepth == 0)
-                        {
-                            blockSums.CopyTo(target);
-                        }
-                        else
-                        {
-                            TensorPrimitives.Add(target, blockSums, target);
-                        }
+                        AccumulateOne(first + firstDepth, blockWeight, usedRows, count, sums, n);
                     }
                 }
             }
@@ -375,10 +395,14 @@ internal static unsafe class StreamedProduct<TVector, TLanes>
     {
         public float* Input;
         public float* Weight;
-        public float* Output;
+
+        /// <summary>[blocks, rows rounded up to pairs, SumsStride]: each block's chains.</summary>
+        public float* Chains;
         public int Rows;
         public int Depth;
         public int Columns;
-        public int PartColumns;
+        public int Blocks;
+        public int Parts;
+        public int SumsStride;
     }
 }

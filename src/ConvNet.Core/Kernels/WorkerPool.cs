@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace ConvNet.Core.Kernels;
@@ -14,13 +15,16 @@ namespace ConvNet.Core.Kernels;
 /// cores, plus the caller, unless <see cref="SetThreadCount"/> says fewer) can change at any time; workers beyond it
 /// sleep. After a loop a worker spins briefly (kernels come in quick succession during training), then blocks on
 /// its semaphore: an idle pool uses no CPU.
-/// Indices are claimed with a compare-and-swap on (generation, next index), and a new loop closes the old
+/// Index 0 always runs on the caller; the others are claimed with a compare-and-swap on (generation, next index),
+/// so that a part of the work pinned to an index stays on one thread's core. A new loop closes the old
 /// generation's claims before it publishes its arguments, so that a late worker can never run an index of a
 /// finished loop with the arguments of the next one (nor the next loop's index outside its claim).
 /// </remarks>
 internal static unsafe class WorkerPool
 {
-    private const int IdleSpinRounds = 200;
+    // How long a worker keeps polling for the next loop after its last one, and how often it polls: a pause between
+    // polls, not a long SpinWait (Thread.SpinWait(64) is ~5 µs on some CPUs, longer than a small kernel's whole loop).
+    private static readonly long IdleSpinTicks = Stopwatch.Frequency / 1000;
 
     private static readonly int WorkerCount = Math.Max(0, Environment.ProcessorCount - 1);
     private static int _activeWorkers = WorkerCount;
@@ -125,9 +129,12 @@ internal static unsafe class WorkerPool
             _count = count;
             _completed = 0;
             _failure = null;
+            // Index 0 is always the caller's (the workers' claims start at 1): a kernel that gives each part its own
+            // share of a layer's weights finds the caller's share in the caller's core cache again next call.
             int generation = ++_generation;
-            Volatile.Write(ref _claimState, (long)generation << 32);
+            Volatile.Write(ref _claimState, ((long)generation << 32) | 1);
             WakeSleepingWorkers();
+            RunIndex(body, context, 0, worker: -1);
             RunClaimedIndices(generation, worker: -1);
 
             var spinner = default(SpinWait);
@@ -189,29 +196,35 @@ internal static unsafe class WorkerPool
                 continue;
             }
 
-            t_insideLoop = true;
-            try
-            {
-                body(context, index);
-            }
-#pragma warning disable CA1031 // The failure is rethrown on the calling thread.
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                Interlocked.CompareExchange(ref _failure, exception, null);
-            }
-            finally
-            {
-                t_insideLoop = false;
-            }
-
-            if (worker >= 0)
-            {
-                Volatile.Write(ref _allocatedBytes![worker], GC.GetAllocatedBytesForCurrentThread());
-            }
-
-            Interlocked.Increment(ref _completed);
+            RunIndex(body, context, index, worker);
         }
+    }
+
+    /// <summary>Runs one index of the current loop and counts it as completed (a failure is kept for the caller).</summary>
+    private static void RunIndex(delegate*<void*, int, void> body, void* context, int index, int worker)
+    {
+        t_insideLoop = true;
+        try
+        {
+            body(context, index);
+        }
+#pragma warning disable CA1031 // The failure is rethrown on the calling thread.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Interlocked.CompareExchange(ref _failure, exception, null);
+        }
+        finally
+        {
+            t_insideLoop = false;
+        }
+
+        if (worker >= 0)
+        {
+            Volatile.Write(ref _allocatedBytes![worker], GC.GetAllocatedBytesForCurrentThread());
+        }
+
+        Interlocked.Increment(ref _completed);
     }
 
     private static void EnsureWorkersStarted()
@@ -263,7 +276,7 @@ internal static unsafe class WorkerPool
     {
         SpinWait.SpinUntil(() => Volatile.Read(ref _wakeSignals) is not null);
         int seenGeneration = 0;
-        int idleRounds = 0;
+        long spinDeadline = Stopwatch.GetTimestamp() + IdleSpinTicks;
         while (true)
         {
             int generation = (int)(Volatile.Read(ref _claimState) >> 32);
@@ -274,15 +287,16 @@ internal static unsafe class WorkerPool
                 if (active)
                 {
                     RunClaimedIndices(generation, worker);
-                    idleRounds = 0;
+                    spinDeadline = Stopwatch.GetTimestamp() + IdleSpinTicks;
                     continue;
                 }
             }
 
-            // Kernels are called in quick succession during training; spinning briefly avoids a sleep/wake per call.
-            if (active && idleRounds++ < IdleSpinRounds)
+            // Kernels are called in quick succession (training steps, predictions); polling for about a millisecond
+            // avoids a sleep/wake per call.
+            if (active && Stopwatch.GetTimestamp() < spinDeadline)
             {
-                Thread.SpinWait(64);
+                Thread.SpinWait(1);
                 continue;
             }
 
@@ -294,7 +308,7 @@ internal static unsafe class WorkerPool
             }
 
             Interlocked.Exchange(ref _sleeping[worker], 0);
-            idleRounds = 0;
+            spinDeadline = Stopwatch.GetTimestamp() + IdleSpinTicks;
         }
     }
 }

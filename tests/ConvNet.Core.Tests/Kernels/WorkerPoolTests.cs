@@ -35,6 +35,20 @@ public unsafe class WorkerPoolTests
         wrong.Should().Be(0, "every loop runs indices [0, count) exactly once before Run returns (0 = no loop went wrong)");
     }
 
+    [Fact]
+    public void Index_zero_runs_on_the_calling_thread()
+    {
+        // Kernels that split a layer's weights into fixed parts rely on it: part 0 stays in the caller's core cache.
+        int* threads = stackalloc int[4];
+        for (int loop = 0; loop < 1000; loop++)
+        {
+            WorkerPool.Run(&RecordThread, threads, 4);
+            threads[0].Should().Be(Environment.CurrentManagedThreadId);
+        }
+    }
+
+    private static void RecordThread(void* context, int index) => ((int*)context)[index] = Environment.CurrentManagedThreadId;
+
     private static void CountIndex(void* context, int index)
     {
         ref CountingContext counting = ref *(CountingContext*)context;

@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace ConvNet.Core.Kernels;
 
@@ -29,6 +31,9 @@ internal static unsafe class UnpackedProduct<TVector, TLanes>
     [ThreadStatic]
     private static AlignedBuffer? t_lastRows;
 
+    [ThreadStatic]
+    private static int[]? t_used;
+
     private static int GroupWidth => GroupVectors * TLanes.Count;
 
     /// <summary>Overwrites output with input · weight.</summary>
@@ -45,24 +50,36 @@ internal static unsafe class UnpackedProduct<TVector, TLanes>
             return;
         }
 
+        // Two units per thread, of as equal a number of row tiles as can be, claimed as the threads come free.
         int threads = GemmDriver<TVector, TLanes>.ThreadsFor(rows, k, n);
-        int units = threads == 1 ? 1 : 2 * threads;
-        int unitRows = (((rows + units - 1) / units) + TileRows - 1) / TileRows * TileRows;
-        var pass = new Pass { Input = input, Weight = weight, Output = output, Rows = rows, Depth = k, Columns = n, UnitRows = unitRows };
-        WorkerPool.Run(&MultiplyRows, &pass, (rows + unitRows - 1) / unitRows);
+        int tiles = (rows + TileRows - 1) / TileRows;
+        int units = Math.Min(tiles, threads == 1 ? 1 : 2 * threads);
+        var pass = new Pass { Input = input, Weight = weight, Output = output, Rows = rows, Depth = k, Columns = n, Tiles = tiles, Units = units };
+        WorkerPool.Run(&MultiplyUnit, &pass, units);
     }
 
-    /// <summary>Output rows [unit · UnitRows, + UnitRows), every column, the whole depth.</summary>
-    private static void MultiplyRows(void* context, int unit)
+    /// <summary>The output rows of row tiles [unit · tiles / units, (unit + 1) · tiles / units), every column, the whole depth.</summary>
+    private static void MultiplyUnit(void* context, int unit)
     {
         ref readonly Pass pass = ref *(Pass*)context;
-        int k = pass.Depth, n = pass.Columns, lanes = TLanes.Count;
-        int firstRow = unit * pass.UnitRows;
-        int endRow = Math.Min(pass.Rows, firstRow + pass.UnitRows);
+        int lanes = TLanes.Count;
+        int firstRow = (int)((long)pass.Tiles * unit / pass.Units) * TileRows;
+        int endRow = Math.Min(pass.Rows, (int)((long)pass.Tiles * (unit + 1) / pass.Units) * TileRows);
 
         // Whole registers are loaded from each weight row; where the last registers of the last rows would reach past the
         // weights, those rows are read from a copy padded with zeros instead.
         float* lastRows = (t_lastRows ??= new AlignedBuffer()).Ensure(lanes * GroupWidth);
+        int[] usedArray = t_used is { } array && array.Length >= BlockDepth ? array : (t_used = new int[BlockDepth]);
+        fixed (int* used = usedArray)
+        {
+            MultiplyRows(in pass, firstRow, endRow, lastRows, used);
+        }
+    }
+
+    /// <summary>Rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) of the output, block by block of the depth.</summary>
+    private static void MultiplyRows(in Pass pass, int firstRow, int endRow, float* lastRows, int* used)
+    {
+        int k = pass.Depth, n = pass.Columns, lanes = TLanes.Count;
         for (int firstDepth = 0; firstDepth < k; firstDepth += BlockDepth)
         {
             int depth = Math.Min(BlockDepth, k - firstDepth);
@@ -88,21 +105,67 @@ internal static unsafe class UnpackedProduct<TVector, TLanes>
                     float* input = pass.Input + ((long)row * k) + firstDepth;
                     float* output = pass.Output + ((long)row * n) + firstColumn;
                     int tileRows = Math.Min(TileRows, endRow - row);
+                    int count = NonZeroDepths(input, k, tileRows, depth, used);
                     int lastColumns = columns - ((vectors - 1) * lanes);
                     bool accumulate = firstDepth > 0;
                     switch (vectors)
                     {
-                        case 1: MultiplyTile<One>(input, k, tileRows, weight, depth, output, n, lastColumns, accumulate); break;
-                        case 2: MultiplyTile<Two>(input, k, tileRows, weight, depth, output, n, lastColumns, accumulate); break;
-                        case 3: MultiplyTile<Three>(input, k, tileRows, weight, depth, output, n, lastColumns, accumulate); break;
-                        case 4: MultiplyTile<Four>(input, k, tileRows, weight, depth, output, n, lastColumns, accumulate); break;
-                        case 5: MultiplyTile<Five>(input, k, tileRows, weight, depth, output, n, lastColumns, accumulate); break;
-                        case 6: MultiplyTile<Six>(input, k, tileRows, weight, depth, output, n, lastColumns, accumulate); break;
-                        default: MultiplyTile<Seven>(input, k, tileRows, weight, depth, output, n, lastColumns, accumulate); break;
+                        case 1: MultiplyTile<One>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
+                        case 2: MultiplyTile<Two>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
+                        case 3: MultiplyTile<Three>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
+                        case 4: MultiplyTile<Four>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
+                        case 5: MultiplyTile<Five>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
+                        case 6: MultiplyTile<Six>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
+                        default: MultiplyTile<Seven>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
                     }
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The depths p in [0, depth) where any of the tile's <paramref name="rows"/> input rows is non-zero, in increasing
+    /// order; returns how many. A zero input adds ±0 to a chain that is never −0, which changes nothing, so its weight
+    /// row is skipped (after a ReLU and max pooling, about a tenth of the depths are zero in all three rows).
+    /// </summary>
+    private static int NonZeroDepths(float* input, int inputStride, int rows, int depth, int* used)
+    {
+        float* a0 = input;
+        float* a1 = rows > 1 ? input + inputStride : input;
+        float* a2 = rows > 2 ? input + (2L * inputStride) : input;
+        int count = 0;
+        int p = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; p <= depth - Vector256<float>.Count; p += Vector256<float>.Count)
+            {
+                Vector256<float> zeros = Vector256.Equals(Vector256.Load(a0 + p), Vector256<float>.Zero)
+                    & Vector256.Equals(Vector256.Load(a1 + p), Vector256<float>.Zero)
+                    & Vector256.Equals(Vector256.Load(a2 + p), Vector256<float>.Zero);
+                uint mask = ~zeros.ExtractMostSignificantBits() & 0xFF;
+                if (mask == 0xFF)
+                {
+                    (Vector256<int>.Indices + Vector256.Create(p)).Store(used + count);
+                    count += Vector256<float>.Count;
+                    continue;
+                }
+
+                for (; mask != 0; mask &= mask - 1)
+                {
+                    used[count++] = p + BitOperations.TrailingZeroCount(mask);
+                }
+            }
+        }
+
+        for (; p < depth; p++)
+        {
+            if (a0[p] != 0f || a1[p] != 0f || a2[p] != 0f)
+            {
+                used[count++] = p;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>
@@ -111,7 +174,7 @@ internal static unsafe class UnpackedProduct<TVector, TLanes>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyTile<TVectors>(
-        float* input, int inputStride, int rows, WeightRows weight, int depth, float* output, int outputStride, int lastColumns, bool accumulate)
+        float* input, int inputStride, int rows, WeightRows weight, int* used, int count, float* output, int outputStride, int lastColumns, bool accumulate)
         where TVectors : struct, IConstant
     {
         // A constant per specialization: the JIT drops the unused registers' code and keeps the rest in registers.
@@ -125,8 +188,9 @@ internal static unsafe class UnpackedProduct<TVector, TLanes>
         TVector c00 = TLanes.Zero, c01 = TLanes.Zero, c02 = TLanes.Zero, c03 = TLanes.Zero, c04 = TLanes.Zero, c05 = TLanes.Zero, c06 = TLanes.Zero;
         TVector c10 = TLanes.Zero, c11 = TLanes.Zero, c12 = TLanes.Zero, c13 = TLanes.Zero, c14 = TLanes.Zero, c15 = TLanes.Zero, c16 = TLanes.Zero;
         TVector c20 = TLanes.Zero, c21 = TLanes.Zero, c22 = TLanes.Zero, c23 = TLanes.Zero, c24 = TLanes.Zero, c25 = TLanes.Zero, c26 = TLanes.Zero;
-        for (int p = 0; p < depth; p++)
+        for (int i = 0; i < count; i++)
         {
+            int p = used[i];
             float* row = weight.Row(p);
             TVector x0 = TLanes.Broadcast(a0[p]), x1 = TLanes.Broadcast(a1[p]), x2 = TLanes.Broadcast(a2[p]);
             TVector b = TLanes.Load(row);
@@ -302,6 +366,9 @@ internal static unsafe class UnpackedProduct<TVector, TLanes>
         public int Rows;
         public int Depth;
         public int Columns;
-        public int UnitRows;
+
+        /// <summary>Row tiles of the output: rows / <see cref="TileRows"/>, rounded up.</summary>
+        public int Tiles;
+        public int Units;
     }
 }

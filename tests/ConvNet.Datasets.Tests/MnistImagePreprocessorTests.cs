@@ -154,6 +154,21 @@ public sealed class MnistImagePreprocessorTests
         convert.Should().Throw<ArgumentException>().WithMessage("*10×10*100*99*");
     }
 
+    [Theory]
+    [InlineData(10_000, 10_000)]
+    [InlineData(100_000_000, 1)]
+    [InlineData(MnistImagePreprocessor.MaxSide + 1, 1)]
+    public void ToMnist_PictureOverThePixelOrSideCap_IsRefusedBeforeItsPixelsAreLookedAt(int width, int height)
+    {
+        // No pixels are handed over: the sizes alone are refused, before any working copy of the picture is made.
+        Action convert = () => MnistImagePreprocessor.ToMnist([], width, height);
+        Action withSteps = () => MnistImagePreprocessor.ToMnistWithSteps([], width, height);
+
+        convert.Should().Throw<ArgumentException>()
+            .WithMessage($"A {width}×{height} picture is too large: at most {MnistImagePreprocessor.MaxPixels:N0} pixels and {MnistImagePreprocessor.MaxSide:N0} on a side*");
+        withSteps.Should().Throw<ArgumentException>().WithMessage("*too large*");
+    }
+
     [Fact]
     public void ToMnist_BrightnessOutsideUnitRange_Throws()
     {

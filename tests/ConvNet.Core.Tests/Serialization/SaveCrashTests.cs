@@ -74,15 +74,20 @@ internal static class CrashChild
     /// <summary>A 2 MB network whose weights depend on <paramref name="version"/>.</summary>
     public static LinearSoftmaxNetwork Version(int version) => new(inputSize: 1000, classCount: 500, seed: 100 + version);
 
-    public static Process Start(string target)
+    public static Process Start(string target) => Start(target, launcher: null, []);
+
+    /// <summary>Starts the child through <paramref name="launcher"/> (such as strace) with its arguments first, if given.</summary>
+    public static Process Start(string target, string? launcher, string[] launcherArguments)
     {
         string testAssembly = typeof(CrashChild).Assembly.Location;
-        var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var startInfo = new ProcessStartInfo(launcher ?? dotnet)
         {
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[] { "exec", testAssembly, Command, target })
+        string[] launched = ["exec", testAssembly, Command, target];
+        foreach (string argument in launcher is null ? launched : [.. launcherArguments, dotnet, .. launched])
         {
             startInfo.ArgumentList.Add(argument);
         }

@@ -429,6 +429,7 @@ internal static unsafe class DirectConvolution<TVector, TLanes>
     /// Pools one group's tile (windows scanned in row-major order, the first maximum kept, as the pooling layer does), adds
     /// the bias unless the tile started from it, applies the ReLU, and writes the band's rows of the group's output planes.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Finish(float* tile, float* pooled, in Pass pass, int imageIndex, int group, int firstRow, int rows, bool tileHasBias)
     {
         WindowGeometry geometry = pass.Geometry;

@@ -110,6 +110,11 @@ internal static unsafe class StreamedProduct<TVector, TLanes>
     private static int[]? t_used;
 
     /// <summary>Overwrites output with input · weight.</summary>
+    /// <remarks>
+    /// Compiled fully optimized at once, like the rest of the single-prediction path: it runs only for a few rows, and
+    /// the first predictions of a process would otherwise run tier-0 code (tiering waits 100 ms after the 30th call).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(float* input, float* weight, float* output, int rows, int k, int n)
     {
         int blocks = (k + BlockDepth - 1) / BlockDepth;
@@ -151,6 +156,7 @@ internal static unsafe class StreamedProduct<TVector, TLanes>
     }
 
     /// <summary>The chains of depth blocks [part · blocks / parts, (part + 1) · blocks / parts) for every row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyPart(void* context, int part)
     {
         ref readonly Pass pass = ref *(Pass*)context;
@@ -189,6 +195,7 @@ internal static unsafe class StreamedProduct<TVector, TLanes>
 
     /// <summary>The depths p in [0, depth) where either input is non-zero, in increasing order; returns how many.</summary>
     /// <remarks>A zero input adds ±0 to its sums, which changes no value, so skipping its weight row is exact.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int NonZeroRows(float* first, float* second, int depth, int* used)
     {
         int count = 0;

@@ -155,14 +155,14 @@ internal static unsafe class StreamedProduct<TVector, TLanes>
         }
     }
 
-    /// <summary>The chains of depth blocks [part · blocks / parts, (part + 1) · blocks / parts) for every row.</summary>
+    /// <summary>The chains of depth blocks [⌈part · blocks / parts⌉, ⌈(part + 1) · blocks / parts⌉) for every row (part 0, the caller's, starts at once and takes the larger share).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyPart(void* context, int part)
     {
         ref readonly Pass pass = ref *(Pass*)context;
         int k = pass.Depth, n = pass.Columns;
-        int firstBlock = (int)((long)pass.Blocks * part / pass.Parts);
-        int endBlock = (int)((long)pass.Blocks * (part + 1) / pass.Parts);
+        int firstBlock = (int)((((long)pass.Blocks * part) + pass.Parts - 1) / pass.Parts);
+        int endBlock = (int)((((long)pass.Blocks * (part + 1)) + pass.Parts - 1) / pass.Parts);
         int pairedRows = RoundUp(pass.Rows, 2);
         int[] used = t_used is { } array && array.Length >= BlockDepth ? array : (t_used = new int[BlockDepth]);
         var weight = new Operand(pass.Weight, n, pass.Weight + ((long)k * n));

@@ -13,13 +13,14 @@ public sealed class InferencePlanThreadCountTests : IDisposable
     public void Dispose() => ConvNetRuntime.ThreadCount = _threadsBefore;
 
     [Fact]
-    public void Small_batches_split_over_the_cores_give_the_single_thread_bits()
+    public void Batches_split_over_the_cores_give_the_single_thread_bits()
     {
-        // A single image's bands and its affine layers' output columns go to different threads; each value is still
-        // computed by one thread in one order, so the thread count must not change a bit.
+        // A single image's bands and its affine layers' depth blocks go to different threads (the blocks' chains are added
+        // in order afterwards), a batch's images and rows too; each value is still computed in one order, so the thread
+        // count must not change a bit.
         Sequential network = SimpleConvNet.Create(seed: 2);
         TestModels.Randomize(network, seed: 2);
-        foreach (int batchSize in new[] { 1, 2, 4 })
+        foreach (int batchSize in new[] { 1, 2, 4, 100 })
         {
             FloatTensor input = TestTensors.Uniform(new Random(batchSize), batchSize, 1, 28, 28);
             ConvNetRuntime.ThreadCount = 1;

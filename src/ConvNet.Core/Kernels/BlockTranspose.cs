@@ -12,6 +12,7 @@ internal static unsafe class BlockTranspose
     /// <paramref name="rows"/>, c &lt; <paramref name="columns"/>; nothing else is read or written.
     /// </summary>
     /// <remarks>Blocks read whole rows of eight, so the columns rounded up to eight must lie within <paramref name="sourceStride"/>; otherwise, and for the last rows, it copies element by element.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(float* source, int sourceStride, int rows, int columns, float* target, int targetStride)
     {
         int blockedRows = 0;

@@ -87,6 +87,7 @@ internal static unsafe class DirectConvolution<TVector, TLanes>
     private static int GroupWidth => 2 * TLanes.Count;
 
     /// <summary>See <see cref="DirectConvolution"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(
         float* input, float* weight, float* bias, float* output, int batchSize, int filters, WindowGeometry geometry, ConvolutionEpilogue epilogue)
     {
@@ -290,6 +291,7 @@ internal static unsafe class DirectConvolution<TVector, TLanes>
     }
 
     /// <summary>The output columns of conv row <paramref name="row"/> whose window covers a non-zero pixel (bit x for column x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong NeededColumns(ulong* inputRowMasks, WindowGeometry geometry, int row)
     {
         ulong columns = 0;
@@ -329,6 +331,7 @@ internal static unsafe class DirectConvolution<TVector, TLanes>
     }
 
     /// <summary>Bit x set where row[x] is not zero (NaN included), for a row of at most 64 pixels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong NonZeroMask(float* row, int width)
     {
         ulong mask = 0;

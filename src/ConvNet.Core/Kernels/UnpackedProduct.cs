@@ -59,6 +59,7 @@ internal static unsafe class UnpackedProduct<TVector, TLanes>
     }
 
     /// <summary>The output rows of row tiles [unit · tiles / units, (unit + 1) · tiles / units), every column, the whole depth.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyUnit(void* context, int unit)
     {
         ref readonly Pass pass = ref *(Pass*)context;
@@ -77,6 +78,7 @@ internal static unsafe class UnpackedProduct<TVector, TLanes>
     }
 
     /// <summary>Rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) of the output, block by block of the depth.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyRows(in Pass pass, int firstRow, int endRow, float* lastRows, int* used)
     {
         int k = pass.Depth, n = pass.Columns, lanes = TLanes.Count;
@@ -128,6 +130,7 @@ internal static unsafe class UnpackedProduct<TVector, TLanes>
     /// order; returns how many. A zero input adds ±0 to a chain that is never −0, which changes nothing, so its weight
     /// row is skipped (after a ReLU and max pooling, about a tenth of the depths are zero in all three rows).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int NonZeroDepths(float* input, int inputStride, int rows, int depth, int* used)
     {
         float* a0 = input;

@@ -265,7 +265,7 @@ public sealed partial class Model
     {
         try
         {
-            using var document = JsonDocument.Parse(json);
+            using var document = UntrustedJson.Parse(json);
             if (document.RootElement.ValueKind == JsonValueKind.Array
                 && document.RootElement.EnumerateArray().All(item => item.ValueKind == JsonValueKind.String))
             {

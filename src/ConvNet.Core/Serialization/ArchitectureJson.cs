@@ -106,7 +106,7 @@ internal static class ArchitectureJson
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json);
+            document = UntrustedJson.Parse(json);
         }
         catch (JsonException exception)
         {

@@ -163,7 +163,7 @@ internal static class SafeTensorsFormat
         try
         {
             CountTopLevelEntries(headerBytes, fileName);
-            document = JsonDocument.Parse(headerBytes);
+            document = UntrustedJson.Parse(headerBytes);
         }
         catch (JsonException exception)
         {

@@ -10,12 +10,13 @@ internal readonly record struct Mutation(int Kind, int Position, bool NearStart,
 
 /// <summary>
 /// Generates damaged versions of a valid file, the way a hostile or broken source would: flipped and overwritten
-/// bytes, header integers set to boundary values (0, -1, 2^31 - 1, 2^32, …), numbers in text replaced, and
-/// truncated, cut, repeated or padded stretches. Half the positions fall in the first 64 bytes, where headers are.
+/// bytes, header integers set to boundary values (0, -1, 2^31 - 1, 2^32, …), numbers in text replaced, words in text
+/// overwritten by JSON escapes (half a surrogate pair, NUL, a quote), and truncated, cut, repeated or padded
+/// stretches. Half the positions fall in the first 64 bytes, where headers are.
 /// </summary>
 internal static class Mutations
 {
-    private const int KindCount = 9;
+    private const int KindCount = 10;
 
     private static readonly long[] Boundaries =
         [0, 1, -1, 2, 4, 8, 0x7F, 0x80, 0xFF, 0x100, 0x7FFF, 0xFFFF, 0x10000, int.MaxValue, int.MinValue, uint.MaxValue,
@@ -24,6 +25,8 @@ internal static class Mutations
     private static readonly string[] TextNumbers =
         ["0", "-1", "1", "2147483647", "2147483648", "4294967296", "9223372036854775807", "18446744073709551616",
          "1e30", "1.5", "-0", "00", "1e-3", "NaN", "\"7\"", "null", "[]", "{}"];
+
+    private static readonly string[] Escapes = [@"\ud800", @"\udfff", @"\ud800\u0041", @"\u0000", @"\""", @"\\", @"\n", @"\x"];
 
     /// <summary>One mutation.</summary>
     public static Gen<Mutation> One { get; } = Gen.Select(
@@ -88,8 +91,11 @@ internal static class Mutations
             case 7:
                 bytes.InsertRange(at, bytes.GetRange(at, length));
                 break;
-            default:
+            case 8:
                 ReplaceNumber(bytes, mutation);
+                break;
+            default:
+                OverwriteWord(bytes, mutation);
                 break;
         }
     }
@@ -125,6 +131,32 @@ internal static class Mutations
             : mutation.Value.ToString(CultureInfo.InvariantCulture);
         bytes.RemoveRange(start, runLength);
         bytes.InsertRange(start, Encoding.ASCII.GetBytes(replacement));
+    }
+
+    /// <summary>
+    /// Overwrites the start of one run of ASCII letters (a key or name in a JSON header) with a JSON escape, in place,
+    /// so that a length written before the text still holds.
+    /// </summary>
+    private static void OverwriteWord(List<byte> bytes, Mutation mutation)
+    {
+        byte[] escape = Encoding.ASCII.GetBytes(Escapes[(int)((ulong)mutation.Value % (ulong)Escapes.Length)]);
+        var starts = new List<int>();
+        int limit = Math.Min(bytes.Count, 1 << 16);
+        for (int i = 0; i + escape.Length <= limit; i++)
+        {
+            if ((i == 0 || !char.IsAsciiLetter((char)bytes[i - 1])) && bytes.GetRange(i, escape.Length).TrueForAll(b => char.IsAsciiLetter((char)b)))
+            {
+                starts.Add(i);
+            }
+        }
+
+        if (starts.Count == 0)
+        {
+            bytes[mutation.Position % bytes.Count] = (byte)mutation.Value;
+            return;
+        }
+
+        Overwrite(bytes, starts[mutation.Position % starts.Count], escape);
     }
 
     private static void Overwrite(List<byte> bytes, int at, byte[] value)

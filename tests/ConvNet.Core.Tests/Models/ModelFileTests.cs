@@ -299,6 +299,26 @@ public sealed class ModelFileTests : IDisposable
     }
 
     [Fact]
+    public void An_escaped_half_surrogate_pair_in_the_architecture_or_the_class_names_is_refused()
+    {
+        // The metadata strings are valid text; the JSON inside them escapes half a surrogate pair (found by AFL++).
+        string path = SavedEveryLayer();
+        TestModels.Rewrite(path, metadata => metadata["convnet.architecture"] = metadata["convnet.architecture"].Replace("\"kind\":\"tanh\"", "\"kind\":\"tanh\\ud800\"", StringComparison.Ordinal));
+        FluentActions.Invoking(() => Model.Load(path)).Should().Throw<InvalidDataException>()
+            .WithMessage($"'{path}' has an architecture that is not valid JSON*half of a UTF-16 surrogate pair*");
+
+        path = SavedEveryLayer();
+        TestModels.Rewrite(path, metadata => metadata["convnet.architecture"] = metadata["convnet.architecture"].Replace("\"slope\":", "\"sl\\udc00ope\":", StringComparison.Ordinal));
+        FluentActions.Invoking(() => Model.Load(path)).Should().Throw<InvalidDataException>()
+            .WithMessage($"'{path}' has an architecture that is not valid JSON*half of a UTF-16 surrogate pair*");
+
+        path = SavedEveryLayer();
+        TestModels.Rewrite(path, metadata => metadata["convnet.class_names"] = "[\"a\",\"b\",\"c\",\"d\",\"e\\ud800\"]");
+        FluentActions.Invoking(() => Model.Load(path)).Should().Throw<InvalidDataException>()
+            .WithMessage($"'{path}' has 'convnet.class_names' = *; expected a JSON array of strings*");
+    }
+
+    [Fact]
     public void A_model_needs_library_layers_and_valid_descriptions()
     {
         var custom = new SequentialBuilder(new TensorShape(3)).Add(new LinearLayer("linear", 3, 2)).Build(new SoftmaxWithLoss(), seed: 1);

@@ -5,7 +5,7 @@ using ConvNet.Core.Tests.Data;
 
 namespace ConvNet.Core.Tests.Serialization;
 
-/// <summary>The safetensors reader's limits on hostile headers: size, tensor count, rank, text encoding, message length.</summary>
+/// <summary>The safetensors reader's limits on hostile headers: size, tensor count, rank, text encoding and escapes, message length.</summary>
 public sealed class SafeTensorsLimitsTests : IDisposable
 {
     private readonly TemporaryFolder _folder = new();
@@ -61,6 +61,23 @@ public sealed class SafeTensorsLimitsTests : IDisposable
 
         FluentActions.Invoking(() => Checkpoint.ReadTensors(path)).Should().Throw<InvalidDataException>()
             .WithMessage($"'{path}'*not valid UTF-8*");
+    }
+
+    // System.Text.Json parses an escaped half of a surrogate pair and throws InvalidOperationException only when the
+    // string is read (found by AFL++, fuzz/README.md): in a tensor name, a key the reader looks up, a metadata key or
+    // value, and a value it compares.
+    [Theory]
+    [InlineData("{\"w\\ud800\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}")]
+    [InlineData("{\"w\":{\"dt\\udc00ype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}")]
+    [InlineData("{\"w\":{\"dtype\":\"F32\\ud800\\u0041\",\"shape\":[1],\"data_offsets\":[0,4]}}")]
+    [InlineData("{\"__metadata__\":{\"k\\ud800\":\"v\"},\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}")]
+    [InlineData("{\"__metadata__\":{\"k\":\"\\udfff\"},\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}")]
+    public void An_escaped_half_surrogate_pair_in_the_header_is_refused_naming_the_file(string header)
+    {
+        string path = Write("surrogate.safetensors", header, dataBytes: 4);
+
+        FluentActions.Invoking(() => Checkpoint.ReadTensors(path)).Should().Throw<InvalidDataException>()
+            .WithMessage($"'{path}'*not valid JSON*half of a UTF-16 surrogate pair*");
     }
 
     [Fact]

@@ -37,8 +37,11 @@ memory=/dev/shm
 [ -w "$memory" ] || memory=${TMPDIR:-/tmp}
 scratch=$(mktemp -d "$memory/convnet-fuzz-$target.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
+# Tokens AFL++ cannot find by coverage (code SharpFuzz does not instrument), where the target has them.
+dictionary=()
+[ -f "dict/$target.dict" ] && dictionary=(-x "dict/$target.dict")
 # shellcheck disable=SC2086 # $mode is empty or one word
-if ! TMPDIR=$scratch afl-fuzz -V "$seconds" -t 5000 -m none -i "corpus/$target" -o "$findings" -- \
+if ! TMPDIR=$scratch afl-fuzz -V "$seconds" -t 5000 -m none "${dictionary[@]}" -i "corpus/$target" -o "$findings" -- \
   dotnet "$publish/ConvNet.Fuzz.dll" "$target" $mode > "findings/$target.log" 2>&1; then
   tail -30 "findings/$target.log" >&2
   # In one process, a hang or a process crash ends the runner and AFL++ stops: the input it was running is kept.

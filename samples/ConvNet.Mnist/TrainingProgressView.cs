@@ -41,6 +41,11 @@ internal static class TrainingProgressView
             $"train {Percent(epoch.TrainAccuracy)}  {testName} {Percent(epoch.TestAccuracy)}  {epoch.Seconds:0.0} s");
     }
 
+    /// <summary>For example <c>Training time: 7.9 s (the steps of 3 epochs; evaluation excluded)</c>.</summary>
+    public static string TimeLine(IReadOnlyList<EpochResult> epochs) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"Training time: {epochs.Sum(epoch => epoch.Seconds):0.0} s (the steps of {epochs.Count} epoch{(epochs.Count == 1 ? "" : "s")}; evaluation excluded)");
+
     private static string Percent(double? accuracy) =>
         accuracy is { } value ? string.Create(CultureInfo.InvariantCulture, $"{100 * value:0.00}%") : "n/a";
 }

@@ -36,7 +36,7 @@ public sealed partial class CommandLineTests
     [InlineData(new[] { "train", "-e", "0" }, "error: Option --epochs must be between 1 and 10000; got 0. (see --help)")]
     [InlineData(new[] { "train", "--lr", "-0.1" }, "error: Option --lr expects a positive number such as 0.001; got '-0.1'. (see --help)")]
     [InlineData(new[] { "train", "--lr", "NaN" }, "error: Option --lr expects a positive number such as 0.001; got 'NaN'. (see --help)")]
-    [InlineData(new[] { "train", "--schedule", "linear" }, "error: Option --schedule must be one of cosine, constant; got 'linear'. (see --help)")]
+    [InlineData(new[] { "train", "--schedule", "linear" }, "error: Option --schedule must be one of cosine, one-cycle, constant; got 'linear'. (see --help)")]
     [InlineData(new[] { "predict", "--test-index", "10000" }, "error: Option --test-index must be between 0 and 9999; got 10000. (see --help)")]
     [InlineData(new[] { "predict" }, "error: Give either --image FILE or --test-index I. (see --help)")]
     [InlineData(new[] { "predict", "--image", "a.png", "--test-index", "3" }, "error: Give either --image FILE or --test-index I. (see --help)")]

@@ -30,4 +30,13 @@ public sealed class ReportLineTests
 
         TrainingProgressView.EpochLine(epoch, totalEpochs: 1).Should().Be("epoch 1/1  loss 0.5000  train n/a  test n/a  2.0 s");
     }
+
+    [Fact]
+    public void TimeLine_AddsUpTheStepSecondsOfEveryEpoch()
+    {
+        EpochResult[] epochs = [new(1, 468, 0.3, null, 0.97, null, null, 0.01f, 2.71), new(2, 468, 0.05, null, 0.99, null, null, 0.001f, 2.44)];
+
+        TrainingProgressView.TimeLine(epochs).Should().Be("Training time: 5.2 s (the steps of 2 epochs; evaluation excluded)");
+        TrainingProgressView.TimeLine(epochs[..1]).Should().Be("Training time: 2.7 s (the steps of 1 epoch; evaluation excluded)");
+    }
 }

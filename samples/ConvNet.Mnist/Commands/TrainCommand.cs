@@ -22,7 +22,7 @@ internal sealed class TrainCommand : Command
     /// <summary>Per-epoch training accuracy is measured on at most this many training images, to keep epochs short.</summary>
     private const int TrainEvaluationSize = 10_000;
 
-    private static readonly string[] Schedules = ["cosine", "constant"];
+    private static readonly string[] Schedules = ["cosine", "one-cycle", "constant"];
     private static readonly string[] Colors = ["rgb", "grayscale"];
     private static readonly string[] OnOff = ["on", "off"];
 
@@ -51,7 +51,7 @@ internal sealed class TrainCommand : Command
     private readonly Option<float?> _learningRate = SampleOptions.PositiveNumber(
         "--lr", "RATE", "learning rate (default: the recipe's, 0.001 for simple)");
     private readonly Option<string?> _schedule = SampleOptions.Choice(
-        "--schedule", Schedules, "cosine (decay the rate to 0 over the run) or constant, as in the seed (default cosine)");
+        "--schedule", Schedules, "cosine (decay the rate to 0 over the run), one-cycle (warm up to the rate, then decay) or constant, as in the seed (default: the recipe's)");
     private readonly Option<int?> _trainSize = SampleOptions.WholeNumber(
         "--train-size", "N", "train on the first N training images (default all 60000)", minimum: 1);
     private readonly Option<int?> _testSize = SampleOptions.WholeNumber(
@@ -103,20 +103,19 @@ internal sealed class TrainCommand : Command
             : await LoadBuiltInAsync(parse, seed, cancellation).ConfigureAwait(false);
         TrainingRecipe recipe = data.Recipe;
         IOptimizer optimizer = ChooseOptimizer(parse, recipe);
-        string schedule = parse.GetValue(_schedule) ?? "cosine";
         TrainerOptions options = recipe.Options with
         {
             Epochs = parse.GetValue(_epochs) ?? recipe.Options.Epochs,
             Iterations = parse.GetValue(_iterations),
             BatchSize = parse.GetValue(_batchSize) ?? recipe.Options.BatchSize,
-            Schedule = schedule == "cosine" ? new CosineSchedule() : null,
+            Schedule = ChooseSchedule(parse.GetValue(_schedule), recipe.Options.Schedule),
             Augmentation = ChooseAugmentation(parse.GetValue(_flip), recipe.Options.Augmentation, seed),
             TrainEvaluationSize = Math.Min(data.Train.Count, TrainEvaluationSize),
         };
         var trainer = new Trainer(recipe.Network, optimizer, options);
 
         AnsiConsole.MarkupLineInterpolated(
-            $"Training [bold]{recipe.ModelName}[/] on {data.Title} with {optimizer.GetType().Name} (lr {optimizer.LearningRate}, {schedule}), batch {options.BatchSize}, on {data.Train.Count} images; {data.TestName} on {data.Test.Count}.");
+            $"Training [bold]{recipe.ModelName}[/] on {data.Title} with {optimizer.GetType().Name} (lr {optimizer.LearningRate}, {ScheduleName(options.Schedule)}), batch {options.BatchSize}, on {data.Train.Count} images; {data.TestName} on {data.Test.Count}.");
         TrainingHistory history = TrainingProgressView.Run(trainer, data.Train, data.Test, data.TestName, cancellation);
 
         TestScore score = TestScore.Of(recipe.Network, data.Test);
@@ -133,6 +132,7 @@ internal sealed class TrainCommand : Command
         AnsiConsole.MarkupLineInterpolated($"Saved the model to [bold]{modelPath}[/] and the learning curve to [bold]{curvePath}[/].");
 
         AnsiConsole.Write(ConfusionTable.Create(ConfusionMatrix.Compute(recipe.Network, data.Test), model.Labels));
+        Console.WriteLine(TrainingProgressView.TimeLine(history.Epochs));
         Console.WriteLine(score.Line(data.TestName));
         return 0;
     }
@@ -198,6 +198,23 @@ internal sealed class TrainCommand : Command
         learningRate ??= recipe.Optimizer.LearningRate;
         return OptimizerChoice.Create(name, recipe.Network.Parameters.Select(named => named.Parameter).ToList(), learningRate.Value);
     }
+
+    /// <summary>The recipe's schedule, or the one <c>--schedule</c> names.</summary>
+    private static ILearningRateSchedule? ChooseSchedule(string? name, ILearningRateSchedule? recipe) => name switch
+    {
+        null => recipe,
+        "cosine" => new CosineSchedule(),
+        "one-cycle" => new OneCycleSchedule(),
+        _ => null,
+    };
+
+    private static string ScheduleName(ILearningRateSchedule? schedule) => schedule switch
+    {
+        null => "constant",
+        CosineSchedule => "cosine",
+        OneCycleSchedule => "one-cycle",
+        _ => schedule.GetType().Name,
+    };
 
     /// <summary>The recipe's augmentation, with flips turned on or off when <c>--flip</c> says so.</summary>
     private static IBatchAugmentation? ChooseAugmentation(string? flip, IBatchAugmentation? recipe, int seed)

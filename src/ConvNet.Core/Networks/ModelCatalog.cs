@@ -5,7 +5,8 @@ namespace ConvNet.Core.Networks;
 
 /// <summary>
 /// The library's ready-made networks by name — <c>simple</c> (the seed's <see cref="SimpleConvNet"/>), <c>deep</c>
-/// (<see cref="DeepConvNet"/>) and <c>best</c> (<see cref="BestConvNet"/>) — with the recipes they are measured with.
+/// (<see cref="DeepConvNet"/>), <c>best</c> (<see cref="BestConvNet"/>) and <c>fast</c> (<see cref="FastConvNet"/>) — with the
+/// recipes they are measured with.
 /// Save a trained one with <see cref="Models.Model"/>: its file describes the network, so no catalog is needed to load it.
 /// </summary>
 public static class ModelCatalog
@@ -25,8 +26,11 @@ public static class ModelCatalog
     /// <summary>The batch-normalized network of the best recipe.</summary>
     public const string Best = "best";
 
+    /// <summary>The small network of the fast recipe: 99 % in the least training time.</summary>
+    public const string Fast = "fast";
+
     /// <summary>The known model names.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Simple, Deep, Best];
+    public static IReadOnlyList<string> Names { get; } = [Simple, Deep, Best, Fast];
 
     /// <summary>Builds the named network, initialized from <paramref name="seed"/>.</summary>
     /// <exception cref="ArgumentException">The name is not one of <see cref="Names"/>.</exception>
@@ -35,14 +39,16 @@ public static class ModelCatalog
         Simple => SimpleConvNet.Create(seed),
         Deep => DeepConvNet.Create(seed),
         Best => BestConvNet.Create(seed),
+        Fast => FastConvNet.Create(seed),
         _ => throw new ArgumentException($"Unknown model '{name}'; known models: {string.Join(", ", Names)}.", nameof(name)),
     };
 
     /// <summary>
-    /// The named network with the training setup it is measured with, all with mini-batches of 100 drawn with
-    /// <paramref name="seed"/> and training accuracy measured on 1,000 training items per epoch: <c>simple</c> trains with Adam (0.001) for 10 epochs; <c>deep</c> with Adam (0.001, the
-    /// book's rate) and a cosine schedule for 8 epochs; <c>best</c> with Adam (0.002) and a cosine schedule for 8 epochs
-    /// on shift-and-rotate augmented batches (±2 pixels, ±10°).
+    /// The named network with the training setup it is measured with, all with mini-batches drawn with
+    /// <paramref name="seed"/> and training accuracy measured on 1,000 training items per epoch: <c>simple</c> trains with
+    /// Adam (0.001) and a cosine schedule for 10 epochs of 100; <c>deep</c> with Adam (0.001, the book's rate) and a cosine schedule for 8 epochs of
+    /// 100; <c>best</c> with Adam (0.002) and a cosine schedule for 8 epochs of 100 on shift-and-rotate augmented batches
+    /// (±2 pixels, ±10°); <c>fast</c> with Adam peaking at 0.01 on a <see cref="OneCycleSchedule"/> for 3 epochs of 128.
     /// </summary>
     /// <exception cref="ArgumentException">The name is not one of <see cref="Names"/>.</exception>
     public static TrainingRecipe CreateRecipe(string name, int seed)
@@ -51,8 +57,9 @@ public static class ModelCatalog
         var options = new TrainerOptions { BatchSize = 100, Seed = seed, TrainEvaluationSize = 1000 };
         return name switch
         {
-            Simple => new TrainingRecipe(name, network, new Adam(network, 0.001f), options with { Epochs = 10 }),
+            Simple => new TrainingRecipe(name, network, new Adam(network, 0.001f), options with { Epochs = 10, Schedule = new CosineSchedule() }),
             Deep => new TrainingRecipe(name, network, new Adam(network, 0.001f), options with { Epochs = 8, Schedule = new CosineSchedule() }),
+            Fast => new TrainingRecipe(name, network, new Adam(network, 0.01f), options with { Epochs = 3, BatchSize = 128, Schedule = new OneCycleSchedule() }),
             _ => new TrainingRecipe(name, network, new Adam(network, 0.002f), options with
             {
                 Epochs = 8,

@@ -9,6 +9,7 @@ public sealed class ModelCatalogTests
     [InlineData("simple", 6)]
     [InlineData("deep", 16)]
     [InlineData("best", 18)]
+    [InlineData("fast", 8)]
     public void Every_named_model_scores_ten_digit_classes(string name, int parameterCount)
     {
         INetwork network = ModelCatalog.Create(name, seed: 1);
@@ -21,6 +22,6 @@ public sealed class ModelCatalogTests
     [Fact]
     public void An_unknown_name_lists_the_known_ones()
     {
-        FluentActions.Invoking(() => ModelCatalog.Create("huge", seed: 1)).Should().Throw<ArgumentException>().WithMessage("*huge*simple, deep, best*");
+        FluentActions.Invoking(() => ModelCatalog.Create("huge", seed: 1)).Should().Throw<ArgumentException>().WithMessage("*huge*simple, deep, best, fast*");
     }
 }

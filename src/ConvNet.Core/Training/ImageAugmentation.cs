@@ -3,18 +3,21 @@ using ConvNet.Core.Tensors;
 namespace ConvNet.Core.Training;
 
 /// <summary>
-/// Randomly shifts, rotates and mirrors each image of a batch as its <see cref="ImageAugmentationOptions"/> say, for
+/// Randomly shifts, rotates, scales, thickens or thins and mirrors each image of a batch as its <see cref="ImageAugmentationOptions"/> say, for
 /// images of any size and channel count (grey digits, RGB photos). All channels of an image get the same
 /// transformation; each image gets its own.
 /// </summary>
 /// <remarks>
-/// Per image it draws, in this order, a shift along x and along y, an angle and (only when flips are on) a coin, from
-/// a generator seeded at construction, so a run is reproducible. Without rotation the shift and flip are whole-pixel
-/// copies; with rotation each output pixel is sampled bilinearly. Allocates nothing per batch.
+/// Per image it draws, in this order, a shift along x and along y, an angle, (only when flips are on) a coin, (only
+/// when scaling is on) a scale and (only when thickness changes are on) a thickness change, from a generator seeded at
+/// construction, so a run is reproducible. Without rotation or scaling the shift and flip are whole-pixel copies;
+/// otherwise each output pixel is sampled bilinearly. Allocates nothing per batch (the thickness change keeps one
+/// plane of scratch space).
 /// </remarks>
 public sealed class ImageAugmentation : IBatchAugmentation
 {
     private readonly Random _random;
+    private float[] _scratch = [];
 
     /// <summary>Creates the augmentation.</summary>
     /// <param name="options">What to do to each image.</param>
@@ -57,17 +60,30 @@ public sealed class ImageAugmentation : IBatchAugmentation
             int shiftY = _random.Next(-maxShift, maxShift + 1);
             float angle = ((_random.NextSingle() * 2f) - 1f) * maxRadians;
             bool flip = Options.HorizontalFlip && _random.Next(2) == 1;
+            float scale = Options.MaxScaleChange > 0f ? 1f + (((_random.NextSingle() * 2f) - 1f) * Options.MaxScaleChange) : 1f;
+            float thickness = Options.MaxThicknessChange > 0f ? ((_random.NextSingle() * 2f) - 1f) * Options.MaxThicknessChange : 0f;
             for (int channel = 0; channel < channels; channel++)
             {
                 int start = ((item * channels) + channel) * planeSize;
                 var plane = new Plane(from.Slice(start, planeSize), height, width, flip, Options.Fill);
-                if (angle == 0f)
+                Span<float> output = to.Slice(start, planeSize);
+                if (angle == 0f && scale == 1f)
                 {
-                    plane.Shift(to.Slice(start, planeSize), shiftX, shiftY);
+                    plane.Shift(output, shiftX, shiftY);
                 }
                 else
                 {
-                    plane.Warp(to.Slice(start, planeSize), shiftX, shiftY, angle);
+                    plane.Warp(output, shiftX, shiftY, angle, scale);
+                }
+
+                if (thickness != 0f)
+                {
+                    if (_scratch.Length < planeSize)
+                    {
+                        _scratch = new float[planeSize];
+                    }
+
+                    ChangeThickness(output, _scratch.AsSpan(0, planeSize), height, width, thickness);
                 }
             }
         }
@@ -76,11 +92,49 @@ public sealed class ImageAugmentation : IBatchAugmentation
     /// <summary>
     /// destination = the source plane [height, width], mirrored left to right when <paramref name="flip"/>, rotated by
     /// <paramref name="angle"/> radians about its centre (a positive angle turns it clockwise as displayed, y growing
-    /// downwards), then moved by (shiftX, shiftY); bilinear, <paramref name="fill"/> outside.
+    /// downwards), scaled by <paramref name="scale"/> about its centre, then moved by (shiftX, shiftY); bilinear,
+    /// <paramref name="fill"/> outside.
     /// </summary>
     internal static void Warp(
-        ReadOnlySpan<float> source, Span<float> destination, int height, int width, float shiftX, float shiftY, float angle, bool flip = false, float fill = 0f) =>
-        new Plane(source, height, width, flip, fill).Warp(destination, shiftX, shiftY, angle);
+        ReadOnlySpan<float> source,
+        Span<float> destination,
+        int height,
+        int width,
+        float shiftX,
+        float shiftY,
+        float angle,
+        bool flip = false,
+        float fill = 0f,
+        float scale = 1f) =>
+        new Plane(source, height, width, flip, fill).Warp(destination, shiftX, shiftY, angle, scale);
+
+    /// <summary>
+    /// plane [height, width] = lerp(plane, dilation, t) for t above 0, lerp(plane, erosion, −t) below; the dilation (erosion)
+    /// is the largest (smallest) of each pixel and its four neighbours inside the plane. <paramref name="copy"/> is scratch
+    /// space of the plane's size.
+    /// </summary>
+    internal static void ChangeThickness(Span<float> plane, Span<float> copy, int height, int width, float t)
+    {
+        plane.CopyTo(copy);
+        bool thicken = t > 0f;
+        float weight = MathF.Abs(t);
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                int index = (y * width) + x;
+                float value = copy[index];
+                float extreme = value;
+                extreme = Pick(extreme, x > 0 ? copy[index - 1] : value, thicken);
+                extreme = Pick(extreme, x < width - 1 ? copy[index + 1] : value, thicken);
+                extreme = Pick(extreme, y > 0 ? copy[index - width] : value, thicken);
+                extreme = Pick(extreme, y < height - 1 ? copy[index + width] : value, thicken);
+                plane[index] = value + (weight * (extreme - value));
+            }
+        }
+
+        static float Pick(float current, float candidate, bool largest) => largest ? MathF.Max(current, candidate) : MathF.Min(current, candidate);
+    }
 
     /// <summary>One channel of one image, read as if already mirrored when <see cref="_flip"/> is set.</summary>
     private readonly ref struct Plane(ReadOnlySpan<float> source, int height, int width, bool flip, float fill)
@@ -120,11 +174,12 @@ public sealed class ImageAugmentation : IBatchAugmentation
             }
         }
 
-        /// <summary>Rotation and sub-pixel shift: each output pixel looks up where it came from and samples bilinearly.</summary>
-        public void Warp(Span<float> destination, float shiftX, float shiftY, float angle)
+        /// <summary>Rotation, scaling and sub-pixel shift: each output pixel looks up where it came from and samples bilinearly.</summary>
+        public void Warp(Span<float> destination, float shiftX, float shiftY, float angle, float scale)
         {
-            float cos = MathF.Cos(angle);
-            float sin = MathF.Sin(angle);
+            // The inverse scaling folds into the inverse rotation.
+            float cos = MathF.Cos(angle) / scale;
+            float sin = MathF.Sin(angle) / scale;
             float centreX = (width - 1) / 2f;
             float centreY = (height - 1) / 2f;
             for (int y = 0; y < height; y++)

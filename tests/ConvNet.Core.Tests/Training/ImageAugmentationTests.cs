@@ -111,6 +111,62 @@ public class ImageAugmentationTests
     }
 
     [Fact]
+    public void Scaling_about_the_centre_doubles_the_distance_of_a_point_from_it()
+    {
+        var source = new float[25];
+        source[(2 * 5) + 3] = 1f; // (x 3, y 2): one right of the centre.
+        var destination = new float[25];
+
+        ImageAugmentation.Warp(source, destination, 5, 5, 0f, 0f, 0f, scale: 2f);
+
+        destination[(2 * 5) + 4].Should().BeApproximately(1f, 1e-6f, "two right of the centre samples the source one right of it");
+        destination[(2 * 5) + 2].Should().Be(0f, "the centre stays dark");
+    }
+
+    [Fact]
+    public void Thickening_widens_a_bright_stroke_by_its_fraction_and_thinning_darkens_its_edge()
+    {
+        // A vertical stroke, 1 at x 2 and 0.5 at x 3, in a 4 × 5 plane.
+        var plane = new float[20];
+        for (int y = 0; y < 4; y++)
+        {
+            plane[(y * 5) + 2] = 1f;
+            plane[(y * 5) + 3] = 0.5f;
+        }
+
+        float[] thicker = [.. plane];
+        ImageAugmentation.ChangeThickness(thicker, new float[20], 4, 5, 0.5f);
+        float[] thinner = [.. plane];
+        ImageAugmentation.ChangeThickness(thinner, new float[20], 4, 5, -1f);
+
+        thicker[(1 * 5) + 1].Should().Be(0.5f, "half-way to the stroke's 1 beside it");
+        thicker[(1 * 5) + 3].Should().Be(0.75f, "half-way from 0.5 to the 1 beside it");
+        thicker[(1 * 5) + 4].Should().Be(0.25f);
+        thicker[(1 * 5) + 0].Should().Be(0f, "two pixels from the stroke");
+        thicker[(1 * 5) + 2].Should().Be(1f);
+        thinner[(1 * 5) + 2].Should().Be(0f, "a full erosion takes the darkest neighbour");
+        thinner.Sum().Should().Be(0f, "a two-pixel stroke erodes away at full strength");
+    }
+
+    [Fact]
+    public void Scale_and_thickness_changes_vary_per_image_and_keep_a_blank_image_blank()
+    {
+        FloatTensor source = TestTensors.Uniform(new Random(5), 8, 1, 12, 12);
+        var destination = new FloatTensor(source.Shape);
+        var options = new ImageAugmentationOptions { MaxScaleChange = 0.2f, MaxThicknessChange = 1f };
+
+        new ImageAugmentation(options, seed: 2).Apply(source, destination);
+
+        float[] output = destination.ToArray();
+        float[] input = source.ToArray();
+        Enumerable.Range(0, 8).Select(item => output[(item * 144)..((item + 1) * 144)].Sum() - input[(item * 144)..((item + 1) * 144)].Sum())
+            .Distinct().Should().HaveCount(8, "each image gets its own change");
+        var blank = new FloatTensor(source.Shape);
+        new ImageAugmentation(options, seed: 2).Apply(new FloatTensor(source.Shape), blank);
+        blank.ToArray().Should().OnlyContain(value => value == 0f);
+    }
+
+    [Fact]
     public void Mismatched_shapes_are_rejected_with_both_shapes()
     {
         FluentActions.Invoking(() => Augmentation(maxShift: 2, maxRotation: 10f, seed: 1).Apply(new FloatTensor(BatchShape), new FloatTensor(6, 2, 7, 8)))
@@ -124,6 +180,10 @@ public class ImageAugmentationTests
             .WithParameterName(nameof(ImageAugmentationOptions.MaxShift));
         FluentActions.Invoking(() => Augmentation(maxRotation: 181f, seed: 1)).Should().Throw<ArgumentOutOfRangeException>()
             .WithParameterName(nameof(ImageAugmentationOptions.MaxRotationDegrees));
+        FluentActions.Invoking(() => new ImageAugmentation(new ImageAugmentationOptions { MaxScaleChange = 0.6f }, seed: 1))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName(nameof(ImageAugmentationOptions.MaxScaleChange));
+        FluentActions.Invoking(() => new ImageAugmentation(new ImageAugmentationOptions { MaxThicknessChange = -0.1f }, seed: 1))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName(nameof(ImageAugmentationOptions.MaxThicknessChange));
         FluentActions.Invoking(() => new ImageAugmentation(new ImageAugmentationOptions { Fill = float.NaN }, seed: 1))
             .Should().Throw<ArgumentOutOfRangeException>().WithParameterName(nameof(ImageAugmentationOptions.Fill));
     }

@@ -83,8 +83,9 @@ internal static unsafe class FusedAffine
 /// <summary>
 /// output[rows × n] = input[rows × k] · weight[k × n] for a few rows: the weight rows are streamed from memory once per
 /// pair of input rows, those that only zero inputs would multiply are skipped, and large products split the depth
-/// between the cores at block boundaries, always the same blocks to the same part, so that each core streams its own
-/// half of the weights (which stays in its L2 cache from one prediction to the next when it fits).
+/// between the cores at block boundaries, the same range of blocks first to the same part every call, so that each core
+/// streams its own half of the weights (which stays in its L2 cache from one prediction to the next when it fits); a part
+/// done with its range takes the blocks left in the others'.
 /// </summary>
 /// <remarks>
 /// Each block of <see cref="GemmDriver{TVector, TLanes}.BlockDepth"/> rows is one chain from zero per output, kept apart;
@@ -102,6 +103,9 @@ internal static unsafe class StreamedProduct<TVector, TLanes>
 
     // Columns per register strip of one row: eight vectors of sums stay in registers across a depth block.
     private const int StripVectors = 8;
+
+    // Ints between two claim counters: a cache line each, so the parts do not share one.
+    private const int CounterStride = 16;
 
     [ThreadStatic]
     private static AlignedBuffer? t_chains;
@@ -124,19 +128,24 @@ internal static unsafe class StreamedProduct<TVector, TLanes>
         int sumsStride = RoundUp(n, StripVectors * TLanes.Count);
         int pairedRows = RoundUp(rows, 2);
         float* chains = (t_chains ??= new AlignedBuffer()).Ensure(blocks * pairedRows * sumsStride);
+        // One claim counter per part's range of blocks, each on its own cache line.
+        int parts = Math.Min(threads, blocks);
+        int* nextBlocks = stackalloc int[parts * CounterStride];
+        new Span<int>(nextBlocks, parts * CounterStride).Clear();
         var pass = new Pass
         {
             Input = input,
             Weight = weight,
             Chains = chains,
+            NextBlocks = nextBlocks,
             Rows = rows,
             Depth = k,
             Columns = n,
             Blocks = blocks,
-            Parts = Math.Min(threads, blocks),
+            Parts = parts,
             SumsStride = sumsStride,
         };
-        WorkerPool.Run(&MultiplyPart, &pass, pass.Parts);
+        WorkerPool.Run(&MultiplyPart, &pass, parts);
         for (int row = 0; row < rows; row++)
         {
             var target = new Span<float>(output + ((long)row * n), n);
@@ -155,40 +164,59 @@ internal static unsafe class StreamedProduct<TVector, TLanes>
         }
     }
 
-    /// <summary>The chains of depth blocks [⌈part · blocks / parts⌉, ⌈(part + 1) · blocks / parts⌉) for every row (part 0, the caller's, starts at once and takes the larger share).</summary>
+    /// <summary>
+    /// Part <paramref name="part"/>'s own range of depth blocks, [⌈part · blocks / parts⌉, ⌈(part + 1) · blocks / parts⌉),
+    /// then what is left of the others' (a part whose thread came late is finished by the others instead of waited for):
+    /// each block claimed from its range's counter, its chains computed for every row.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyPart(void* context, int part)
     {
         ref readonly Pass pass = ref *(Pass*)context;
-        int k = pass.Depth, n = pass.Columns;
-        int firstBlock = (int)((((long)pass.Blocks * part) + pass.Parts - 1) / pass.Parts);
-        int endBlock = (int)((((long)pass.Blocks * (part + 1)) + pass.Parts - 1) / pass.Parts);
-        int pairedRows = RoundUp(pass.Rows, 2);
         int[] used = t_used is { } array && array.Length >= BlockDepth ? array : (t_used = new int[BlockDepth]);
-        var weight = new Operand(pass.Weight, n, pass.Weight + ((long)k * n));
         fixed (int* usedRows = used)
         {
-            for (int row = 0; row < pass.Rows; row += 2)
+            for (int turn = 0; turn < pass.Parts; turn++)
             {
-                bool pair = row + 1 < pass.Rows;
-                float* first = pass.Input + ((long)row * k);
-                float* second = pair ? first + k : first;
-                for (int block = firstBlock; block < endBlock; block++)
+                int range = (part + turn) % pass.Parts;
+                int firstBlock = (int)((((long)pass.Blocks * range) + pass.Parts - 1) / pass.Parts);
+                int endBlock = (int)((((long)pass.Blocks * (range + 1)) + pass.Parts - 1) / pass.Parts);
+                while (true)
                 {
-                    int firstDepth = block * BlockDepth;
-                    int depth = Math.Min(BlockDepth, k - firstDepth);
-                    int count = NonZeroRows(first + firstDepth, second + firstDepth, depth, usedRows);
-                    Operand blockWeight = weight.FromRow(firstDepth);
-                    float* sums = pass.Chains + ((((long)block * pairedRows) + row) * pass.SumsStride);
-                    if (pair)
+                    int block = firstBlock + Interlocked.Increment(ref pass.NextBlocks[range * CounterStride]) - 1;
+                    if (block >= endBlock)
                     {
-                        AccumulatePair(first + firstDepth, second + firstDepth, blockWeight, usedRows, count, sums, sums + pass.SumsStride, n);
+                        break;
                     }
-                    else
-                    {
-                        AccumulateOne(first + firstDepth, blockWeight, usedRows, count, sums, n);
-                    }
+
+                    MultiplyBlock(in pass, block, usedRows);
                 }
+            }
+        }
+    }
+
+    /// <summary>The chains of depth block <paramref name="block"/> for every row, a pair of rows at a time.</summary>
+    private static void MultiplyBlock(in Pass pass, int block, int* usedRows)
+    {
+        int k = pass.Depth, n = pass.Columns;
+        int pairedRows = RoundUp(pass.Rows, 2);
+        int firstDepth = block * BlockDepth;
+        int depth = Math.Min(BlockDepth, k - firstDepth);
+        var blockWeight = new Operand(pass.Weight + ((long)firstDepth * n), n, pass.Weight + ((long)k * n));
+        for (int row = 0; row < pass.Rows; row += 2)
+        {
+            bool pair = row + 1 < pass.Rows;
+            float* first = pass.Input + ((long)row * k) + firstDepth;
+            float* second = pair ? first + k : first;
+            int count = NonZeroRows(first, second, depth, usedRows);
+            float* sums = pass.Chains + ((((long)block * pairedRows) + row) * pass.SumsStride);
+            if (pair)
+            {
+                AccumulatePair(first, second, blockWeight, usedRows, count, sums, sums + pass.SumsStride, n);
+            }
+            else
+            {
+                AccumulateOne(first, blockWeight, usedRows, count, sums, n);
             }
         }
     }
@@ -405,6 +433,9 @@ internal static unsafe class StreamedProduct<TVector, TLanes>
 
         /// <summary>[blocks, rows rounded up to pairs, SumsStride]: each block's chains.</summary>
         public float* Chains;
+
+        /// <summary>Per part's range, at [range · CounterStride]: how many of its blocks have been claimed.</summary>
+        public int* NextBlocks;
         public int Rows;
         public int Depth;
         public int Columns;

@@ -20,6 +20,9 @@ public static class PerformanceBenchmark
 {
     private const int GemmSize = 1024;
 
+    // Long enough for a spinning thread pool to give its cores back (see SettleAfterTurn).
+    private const int TurnPauseMilliseconds = 50;
+
     /// <summary>Measures with the seed's SimpleConvNet on <paramref name="data"/> (or synthetic 28×28 images when null).</summary>
     /// <param name="options">Run lengths; null for the defaults.</param>
     /// <param name="data">Images [count, 1, 28, 28] with labels 0–9; at least one batch. Null for random images.</param>
@@ -127,6 +130,7 @@ public static class PerformanceBenchmark
         {
             for (int engine = 0; engine < engines.Count; engine++)
             {
+                SettleAfterTurn(engines.Count);
                 long start = Stopwatch.GetTimestamp();
                 for (int batch = 0; batch < batches; batch++)
                 {
@@ -152,6 +156,7 @@ public static class PerformanceBenchmark
         {
             for (int engine = 0; engine < engines.Count; engine++)
             {
+                SettleAfterTurn(engines.Count);
                 for (int i = 0; i < BlockSize; i++)
                 {
                     int run = (block * BlockSize) + i;
@@ -167,6 +172,18 @@ public static class PerformanceBenchmark
         }
 
         return [.. runTimes.Select(Median)];
+    }
+
+    /// <summary>
+    /// Between two engines' turns, a pause: an engine's thread pool keeps spinning on the cores for a while after its
+    /// last call (ONNX Runtime's does by default), and the next engine's turn must not pay for it.
+    /// </summary>
+    private static void SettleAfterTurn(int engineCount)
+    {
+        if (engineCount > 1)
+        {
+            Thread.Sleep(TurnPauseMilliseconds);
+        }
     }
 
     private static double TimeGemm(int runs)

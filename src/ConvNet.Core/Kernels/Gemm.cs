@@ -23,6 +23,20 @@ internal static unsafe class Gemm
         }
     }
 
+    /// <summary>
+    /// C[m×n] = A[m×k] · B[k×n] like <see cref="Multiply"/>, except that a small C with a long depth is split by depth
+    /// between the threads, so its last bits depend on the thread count: for training, whose inference twin must keep
+    /// <see cref="Multiply"/>'s bits.
+    /// </summary>
+    public static void MultiplyForTraining(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n)
+    {
+        CheckSizes(a.Length, m, k, b.Length, k, n, c.Length, m, n);
+        fixed (float* aData = a, bData = b, cData = c)
+        {
+            Run(StridedMatrix.RowMajor(aData, k), StridedMatrix.RowMajor(bData, n), cData, m, k, n, accumulate: false, splitLongDepth: true);
+        }
+    }
+
     /// <summary>C[m×n] = Aᵀ · B with A stored [k×m] and B stored [k×n].</summary>
     public static void MultiplyTransposedA(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)
     {
@@ -43,19 +57,19 @@ internal static unsafe class Gemm
         }
     }
 
-    private static void Run(StridedMatrix a, StridedMatrix b, float* c, int m, int k, int n, bool accumulate)
+    private static void Run(StridedMatrix a, StridedMatrix b, float* c, int m, int k, int n, bool accumulate, bool splitLongDepth = false)
     {
         if (Lanes512.IsSupported && Vector512.IsHardwareAccelerated)
         {
-            GemmDriver<Vector512<float>, Lanes512>.Multiply(a, b, c, m, k, n, accumulate);
+            GemmDriver<Vector512<float>, Lanes512>.Multiply(a, b, c, m, k, n, accumulate, splitLongDepth);
         }
         else if (Lanes256.IsSupported)
         {
-            GemmDriver<Vector256<float>, Lanes256>.Multiply(a, b, c, m, k, n, accumulate);
+            GemmDriver<Vector256<float>, Lanes256>.Multiply(a, b, c, m, k, n, accumulate, splitLongDepth);
         }
         else
         {
-            GemmDriver<Vector128<float>, Lanes128>.Multiply(a, b, c, m, k, n, accumulate);
+            GemmDriver<Vector128<float>, Lanes128>.Multiply(a, b, c, m, k, n, accumulate, splitLongDepth);
         }
     }
 

@@ -10,8 +10,8 @@ namespace ConvNet.Core.Kernels;
 /// <remarks>
 /// Work is split into (row block, column chunk) units claimed dynamically by the <see cref="WorkerPool"/>, so a
 /// busy core on a shared machine does not stall the product. When C is too small to give every thread a
-/// share but the depth is large (a weight gradient: few outputs, many positions), the depth is split instead
-/// and the partial products are summed.
+/// share but the depth is large (a weight gradient: few outputs, many positions), or, in training, C is small and the
+/// depth long (an affine layer's forward), the depth is split instead and the partial products are summed.
 /// </remarks>
 internal static unsafe class GemmDriver<TVector, TLanes>
     where TVector : struct
@@ -28,6 +28,13 @@ internal static unsafe class GemmDriver<TVector, TLanes>
     // Columns of a B block: depth × columns floats are shared by all threads.
     private const int BlockColumns = 4096;
 
+    // Rows of an A block when C is split by columns (rows × depth floats, 128 KB, still well inside L2).
+    private const int WideRowBlock = 128;
+
+    // The largest C (floats) whose depth is split when the depth is long (8 blocks or more): a hand-off per depth block
+    // costs more than summing one private partial product per thread (an affine layer forward, 100 × 4320 · 4320 × 100).
+    private const long MaxSplitProduct = 1 << 16;
+
     // Below this many floats a block of B is packed by the calling thread alone.
     private const int ParallelPackingFloats = 1 << 16;
 
@@ -36,8 +43,11 @@ internal static unsafe class GemmDriver<TVector, TLanes>
 
     private static int PanelColumns => GemmMicroKernel<TVector, TLanes>.PanelColumns;
 
-    /// <summary>C[m×n] (row-major, row stride n) = or += A·B, A being m×k and B k×n.</summary>
-    public static void Multiply(StridedMatrix a, StridedMatrix b, float* c, int m, int k, int n, bool accumulate)
+    /// <summary>
+    /// C[m×n] (row-major, row stride n) = or += A·B, A being m×k and B k×n; <c>splitLongDepth</c> lets a small C with a long
+    /// depth be split by depth too (see <see cref="SplitsDepth"/>).
+    /// </summary>
+    public static void Multiply(StridedMatrix a, StridedMatrix b, float* c, int m, int k, int n, bool accumulate, bool splitLongDepth = false)
     {
         if (m == 0 || n == 0)
         {
@@ -55,7 +65,7 @@ internal static unsafe class GemmDriver<TVector, TLanes>
         }
 
         int threads = ThreadsFor(m, k, n);
-        if (SplitsDepth(m, k, n, threads))
+        if (SplitsDepth(m, k, n, threads, splitLongDepth))
         {
             MultiplySplitDepth(a, b, c, m, k, n, accumulate, threads);
         }
@@ -73,19 +83,31 @@ internal static unsafe class GemmDriver<TVector, TLanes>
     }
 
     /// <summary>
-    /// Whether <see cref="Multiply"/> on <paramref name="threads"/> threads splits the depth (C too small to share, a deep
-    /// product) and sums partial products, rather than running the blocked product (one chain per depth block, blocks
-    /// added onto C in order) that other kernels can reproduce bit for bit.
+    /// Whether <see cref="Multiply"/> on <paramref name="threads"/> threads splits the depth and sums partial products,
+    /// rather than running the blocked product (one chain per depth block, blocks added onto C in order) that other
+    /// kernels can reproduce bit for bit: when C is too small to share, or, if <paramref name="splitLongDepth"/>, when C is
+    /// small next to a long depth (an affine layer's forward: 100 × 4320 · 4320 × 100 would otherwise hand off 17
+    /// depth blocks of 4 units each). The second split makes the last bits depend on the thread count, which training
+    /// tolerates and inference does not (its results are the same on any number of threads).
     /// </summary>
-    public static bool SplitsDepth(int m, int k, int n, int threads) =>
-        threads > 1 && CeilDiv(m, PanelRows) * CeilDiv(n, PanelColumns) < 4 * threads && k >= 2 * BlockDepth;
+    public static bool SplitsDepth(int m, int k, int n, int threads, bool splitLongDepth = false) =>
+        threads > 1 && k >= 2 * BlockDepth
+        && (CeilDiv(m, PanelRows) * CeilDiv(n, PanelColumns) < 4 * threads
+            || (splitLongDepth && k >= 8 * BlockDepth && (long)m * n <= MaxSplitProduct));
 
     private static void MultiplyBlocked(StridedMatrix a, StridedMatrix b, float* c, int m, int k, int n, bool accumulate, int threads)
     {
         int panelColumns = PanelColumns;
 
-        // With several threads, shrink row blocks so there are at least two units per thread.
+        // With several threads, shrink row blocks so there are at least two units per thread — unless C is wide enough
+        // to split by columns instead: then every row stays in one block, so each B panel is loaded into L1 once and
+        // used for all rows rather than streamed from L3 once per row block (an affine input gradient, 100 × 4320).
         int rowBlock = threads == 1 ? BlockRows : Math.Min(BlockRows, RoundUp(CeilDiv(m, 2 * threads), PanelRows));
+        if (threads > 1 && m <= WideRowBlock && CeilDiv(Math.Min(n, BlockColumns), panelColumns) >= 4 * threads)
+        {
+            rowBlock = RoundUp(m, PanelRows);
+        }
+
         float* packedB = GemmScratch.ForPackedB.Ensure(BlockDepth * RoundUp(Math.Min(n, BlockColumns), panelColumns));
         for (int firstColumn = 0; firstColumn < n; firstColumn += BlockColumns)
         {

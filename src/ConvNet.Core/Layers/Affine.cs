@@ -65,7 +65,14 @@ public sealed class Affine : ILayer
         ArgumentNullException.ThrowIfNull(input);
         TensorShape outputShape = OutputShape(input.Shape, nameof(input));
         FloatTensor output = training ? LayerGuard.Reuse(ref _output, outputShape) : InferenceBuffers.Rent(outputShape);
-        Gemm.Multiply(input.ReadOnlySpan, Weight.Value.ReadOnlySpan, output.Span, outputShape[0], InputSize, OutputSize);
+        if (training)
+        {
+            Gemm.MultiplyForTraining(input.ReadOnlySpan, Weight.Value.ReadOnlySpan, output.Span, outputShape[0], InputSize, OutputSize);
+        }
+        else
+        {
+            Gemm.Multiply(input.ReadOnlySpan, Weight.Value.ReadOnlySpan, output.Span, outputShape[0], InputSize, OutputSize);
+        }
         ReadOnlySpan<float> bias = Bias.Value.ReadOnlySpan;
         for (int item = 0; item < outputShape[0]; item++)
         {

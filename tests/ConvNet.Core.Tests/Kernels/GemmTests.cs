@@ -74,6 +74,26 @@ public sealed class GemmTests
     }
 
     [Theory]
+    [MemberData(nameof(Shapes))]
+    public void The_training_product_matches_a_double_precision_triple_loop(int m, int k, int n)
+    {
+        // Splits the depth between the threads where C is small and the depth long (100 × 4320 · 4320 × 100).
+        var problem = Problem.Create(m, k, n, seed: (m * 17) + (k * 5) + n);
+        float[] c = problem.StartingOutput(accumulate: false);
+        Gemm.MultiplyForTraining(problem.A, problem.B, c, m, k, n);
+        problem.AssertMatches(c, accumulate: false, "training product");
+    }
+
+    [Fact]
+    public void The_training_product_splits_a_long_depth_only_when_asked()
+    {
+        GemmDriver<Vector512<float>, Lanes512>.SplitsDepth(100, 4320, 100, threads: 2, splitLongDepth: true).Should().BeTrue();
+        GemmDriver<Vector512<float>, Lanes512>.SplitsDepth(100, 4320, 100, threads: 2).Should().BeFalse("inference keeps bits that do not depend on the thread count");
+        GemmDriver<Vector512<float>, Lanes512>.SplitsDepth(100, 4320, 100, threads: 1, splitLongDepth: true).Should().BeFalse();
+        GemmDriver<Vector512<float>, Lanes512>.SplitsDepth(100, 1024, 100, threads: 2, splitLongDepth: true).Should().BeFalse("4 depth blocks are not a long depth");
+    }
+
+    [Theory]
     [MemberData(nameof(FormsAndModes))]
     public void Every_instruction_set_this_machine_runs_matches_the_triple_loop(Form form, bool accumulate)
     {

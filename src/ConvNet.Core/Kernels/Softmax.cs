@@ -57,6 +57,28 @@ internal static class Softmax
         return total / labels.Length;
     }
 
+    /// <summary>
+    /// The mean over rows of logit[label] − mean(row), in double: what label smoothing ε adds to the cross-entropy
+    /// (times ε), since −Σ q·log softmax with q = (1 − ε)·one-hot + ε/classes is the cross-entropy + ε·(logit[label] − mean).
+    /// </summary>
+    public static double MeanLabelMargin(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes)
+    {
+        double total = 0;
+        for (int row = 0; row < labels.Length; row++)
+        {
+            ReadOnlySpan<float> rowLogits = logits.Slice(row * classes, classes);
+            double sum = 0;
+            foreach (float logit in rowLogits)
+            {
+                sum += logit;
+            }
+
+            total += rowLogits[labels[row]] - (sum / classes);
+        }
+
+        return total / labels.Length;
+    }
+
     /// <summary>log Σ exp(row), computed as max + log Σ exp(row − max) in double.</summary>
     public static double LogSumExp(ReadOnlySpan<float> row)
     {

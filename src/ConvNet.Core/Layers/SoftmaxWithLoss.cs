@@ -13,6 +13,9 @@ namespace ConvNet.Core.Layers;
 /// Targets are either class indices (<see cref="Forward(FloatTensor, ReadOnlySpan{int})"/>) or rows of a distribution such
 /// as one-hot vectors (<see cref="Forward(FloatTensor, FloatTensor)"/>); the overload says which, never the sizes.
 /// Forward keeps the probabilities and targets for Backward in buffers reused while the batch shape stays the same.
+/// With <see cref="LabelSmoothing"/> ε above 0, a class-index label y stands for the target distribution
+/// (1 − ε)·one-hot(y) + ε/classes (as PyTorch's <c>CrossEntropyLoss(label_smoothing=ε)</c>); distribution targets are
+/// used as given.
 /// </remarks>
 public sealed class SoftmaxWithLoss : ILossLayer
 {
@@ -21,6 +24,27 @@ public sealed class SoftmaxWithLoss : ILossLayer
     private FloatTensor? _targets;
     private int[]? _labels;
     private bool _lastForwardUsedLabels;
+
+    /// <summary>The plain cross-entropy of the seed (no label smoothing).</summary>
+    public SoftmaxWithLoss()
+    {
+    }
+
+    /// <summary>Cross-entropy against class-index labels smoothed by <paramref name="labelSmoothing"/>.</summary>
+    /// <param name="labelSmoothing">ε in [0, 1): the probability mass spread evenly over all classes; 0 for the plain loss.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1).</exception>
+    public SoftmaxWithLoss(float labelSmoothing)
+    {
+        if (!(labelSmoothing >= 0f && labelSmoothing < 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "The label smoothing must lie in [0, 1).");
+        }
+
+        LabelSmoothing = labelSmoothing;
+    }
+
+    /// <summary>The label smoothing ε applied to class-index labels; 0 for the plain cross-entropy.</summary>
+    public float LabelSmoothing { get; }
 
     /// <summary>The softmax probabilities of the last Forward, [batch, classes]; null before the first Forward.
     /// Valid until the next Forward.</summary>
@@ -34,7 +58,8 @@ public sealed class SoftmaxWithLoss : ILossLayer
         FloatTensor probabilities = LayerGuard.Reuse(ref _probabilities, scores.Shape);
         labels.CopyTo(LayerGuard.Reuse(ref _labels, labels.Length));
         _lastForwardUsedLabels = true;
-        return (float)Softmax.ForwardWithLabels(scores.ReadOnlySpan, probabilities.Span, labels, scores.Shape[1]);
+        double loss = Softmax.ForwardWithLabels(scores.ReadOnlySpan, probabilities.Span, labels, scores.Shape[1]);
+        return (float)(loss + SmoothingTerm(scores, labels));
     }
 
     /// <inheritdoc />
@@ -75,7 +100,12 @@ public sealed class SoftmaxWithLoss : ILossLayer
             ReadOnlySpan<int> labels = _labels;
             for (int item = 0; item < batchSize; item++)
             {
-                values[(item * classes) + labels[item]] -= 1f;
+                values[(item * classes) + labels[item]] -= 1f - LabelSmoothing;
+            }
+
+            if (LabelSmoothing > 0f)
+            {
+                TensorPrimitives.Subtract(values, LabelSmoothing / classes, values);
             }
         }
         else
@@ -92,8 +122,12 @@ public sealed class SoftmaxWithLoss : ILossLayer
     public double Evaluate(FloatTensor scores, ReadOnlySpan<int> labels)
     {
         ValidateLabels(scores, labels, nameof(labels));
-        return Softmax.CrossEntropy(scores.ReadOnlySpan, labels, scores.Shape[1]);
+        return Softmax.CrossEntropy(scores.ReadOnlySpan, labels, scores.Shape[1]) + SmoothingTerm(scores, labels);
     }
+
+    /// <summary>What smoothing adds to the mean cross-entropy: ε · mean(score[label] − mean score); 0 without smoothing.</summary>
+    private double SmoothingTerm(FloatTensor scores, ReadOnlySpan<int> labels) =>
+        LabelSmoothing > 0f ? LabelSmoothing * Softmax.MeanLabelMargin(scores.ReadOnlySpan, labels, scores.Shape[1]) : 0;
 
     private static void ValidateLabels(FloatTensor scores, ReadOnlySpan<int> labels, string argumentName)
     {

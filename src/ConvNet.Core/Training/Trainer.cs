@@ -12,7 +12,7 @@ namespace ConvNet.Core.Training;
 /// Trains a network with an optimizer by mini-batch gradient descent: epochs over the training items shuffled
 /// without replacement from <see cref="TrainerOptions.Seed"/>, with per-epoch evaluation, progress reports,
 /// cancellation, and the extras of <see cref="TrainerOptions"/> (schedule, weight decay, clipping, validation split
-/// with early stopping, augmentation).
+/// with early stopping, augmentation, weight averaging).
 /// </summary>
 /// <remarks>
 /// <para>Each epoch takes <c>floor(trainingItems / batchSize)</c> full mini-batches; the few items left over go
@@ -20,7 +20,8 @@ namespace ConvNet.Core.Training;
 /// allocates nothing, and since each epoch reshuffles, every item is still trained on.</para>
 /// <para>Per step: gather the mini-batch into a reused buffer, augment it, set the scheduled learning rate, compute
 /// the gradients, stop with <see cref="TrainingDivergedException"/> if the loss is not finite, clip, add weight decay,
-/// and step the optimizer. The optimizer's learning rate is put back to its starting value when training ends.</para>
+/// and step the optimizer (then fold the new values into the <see cref="TrainerOptions.WeightAveragingDecay"/> average, if
+/// any). The optimizer's learning rate is put back to its starting value when training ends.</para>
 /// </remarks>
 public sealed class Trainer
 {
@@ -123,6 +124,9 @@ public sealed class Trainer
             ? new TensorSnapshot(NetworkTensors.Collect(Network).Select(tensor => tensor.Value))
             : null;
 
+        var average = Options.WeightAveragingDecay is { } decay
+            ? new WeightAverage(NetworkTensors.Collect(Network).Select(tensor => tensor.Value), decay)
+            : null;
         var batchInputs = new FloatTensor(training.Inputs.Shape.WithBatchSize(batchSize));
         var augmentedInputs = Options.Augmentation is null ? null : new FloatTensor(batchInputs.Shape);
         var batchLabels = new int[batchSize];
@@ -166,6 +170,7 @@ public sealed class Trainer
                     }
 
                     UpdateParameters();
+                    average?.Update();
                     iteration++;
                     batchLosses.Add(loss);
                     lossSum += loss;
@@ -176,6 +181,11 @@ public sealed class Trainer
                             epoch, totalEpochs, batch, batchesPerEpoch, iteration, totalIterations, loss, learningRate,
                             elapsed, elapsed / iteration * (totalIterations - iteration), null));
                     }
+                }
+
+                if (iteration == totalIterations)
+                {
+                    average?.CopyToTensors();
                 }
 
                 double seconds = Stopwatch.GetElapsedTime(epochStart).TotalSeconds;

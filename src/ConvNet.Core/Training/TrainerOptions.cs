@@ -58,6 +58,16 @@ public sealed record TrainerOptions
     /// <summary>A random transformation applied to each training mini-batch (never to evaluation data); null for none.</summary>
     public IBatchAugmentation? Augmentation { get; init; }
 
+    /// <summary>
+    /// When set, in (0, 1): the trainer keeps an exponential moving average of the parameters and of the layer state
+    /// (the batch-normalization statistics, averaged like the parameters they were measured with), updated after every
+    /// step as average = d·average + (1 − d)·value with d = min(decay, (1 + t) / (10 + t)) at step t, and puts it into
+    /// the network after the last step, before the last epoch's evaluation: the averaged network is the one measured,
+    /// returned and saved. A decay of 0.999 averages roughly the last 1,000 steps. A run stopped early keeps its own
+    /// values. Null (default) for none.
+    /// </summary>
+    public float? WeightAveragingDecay { get; init; }
+
     /// <summary>Checks every value.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names the property and the value.</exception>
     public void Validate()
@@ -75,6 +85,11 @@ public sealed record TrainerOptions
             nameof(MaxGradientNorm),
             "positive and finite (or null)");
         Require(ValidationFraction is >= 0 and < 1, ValidationFraction, nameof(ValidationFraction), "in [0, 1)");
+        Require(
+            WeightAveragingDecay is null || (WeightAveragingDecay > 0f && WeightAveragingDecay < 1f),
+            WeightAveragingDecay,
+            nameof(WeightAveragingDecay),
+            "in (0, 1) (or null)");
         Require(EarlyStoppingPatience is null or >= 1, EarlyStoppingPatience, nameof(EarlyStoppingPatience), "at least 1 (or null)");
         Require(
             EarlyStoppingPatience is null || ValidationFraction > 0,

@@ -1,5 +1,8 @@
 using ConvNet.Core.Layers;
+using ConvNet.Core.Networks;
 using ConvNet.Core.Tensors;
+using ConvNet.Core.Tests.Training;
+using ConvNet.Core.Training;
 
 namespace ConvNet.Core.Tests.Layers;
 
@@ -66,5 +69,79 @@ public class SoftmaxWithLossTests
         loss.Forward(scores, [0, 1]);
         loss.Backward();
         scores.ToArray().Should().Equal(before);
+    }
+
+    [Fact]
+    public void Label_smoothing_targets_one_minus_epsilon_plus_epsilon_over_the_classes()
+    {
+        // softmax([0, ln 3]) = [1/4, 3/4]; label 0 with ε = 0.2 over 2 classes targets [0.9, 0.1].
+        var scores = FloatTensor.FromSpan(new TensorShape(1, 2), [0f, MathF.Log(3f)]);
+        var loss = new SoftmaxWithLoss(0.2f);
+
+        float value = loss.Forward(scores, [0]);
+
+        value.Should().BeApproximately((float)((0.9 * Math.Log(4)) + (0.1 * Math.Log(4.0 / 3))), 1e-6f);
+        loss.Backward().ToArray().Should().Equal([0.25f - 0.9f, 0.75f - 0.1f], (a, e) => Math.Abs(a - e) < 1e-6f);
+        loss.Evaluate(scores, [0]).Should().BeApproximately(value, 1e-6);
+    }
+
+    [Fact]
+    public void Smoothed_labels_equal_the_smoothed_distribution_given_as_targets()
+    {
+        FloatTensor scores = TestTensors.Uniform(new Random(3), 3, 4);
+        const float Epsilon = 0.1f;
+        float[] smoothed = [.. Enumerable.Repeat(Epsilon / 4, 12)];
+        int[] labels = [2, 0, 3];
+        for (int item = 0; item < 3; item++)
+        {
+            smoothed[(item * 4) + labels[item]] += 1f - Epsilon;
+        }
+
+        var byLabels = new SoftmaxWithLoss(Epsilon);
+        var byTargets = new SoftmaxWithLoss();
+
+        byLabels.Forward(scores, labels).Should().BeApproximately(byTargets.Forward(scores, FloatTensor.FromSpan(new TensorShape(3, 4), smoothed)), 1e-6f);
+        byLabels.Backward().ToArray().Should().Equal(byTargets.Backward().ToArray(), (a, e) => Math.Abs(a - e) < 1e-7f);
+    }
+
+    [Fact]
+    public void The_smoothed_gradient_matches_central_differences_of_the_loss()
+    {
+        FloatTensor scores = TestTensors.Uniform(new Random(4), 2, 5);
+        int[] labels = [4, 1];
+        var loss = new SoftmaxWithLoss(0.3f);
+        loss.Forward(scores, labels);
+        float[] analytic = loss.Backward().ToArray();
+
+        const float Step = 1e-2f;
+        for (int i = 0; i < scores.Length; i++)
+        {
+            float original = scores.Span[i];
+            scores.Span[i] = original + Step;
+            double up = loss.Evaluate(scores, labels);
+            scores.Span[i] = original - Step;
+            double down = loss.Evaluate(scores, labels);
+            scores.Span[i] = original;
+            analytic[i].Should().BeApproximately((float)((up - down) / (2 * Step)), 1e-4f, $"score {i}");
+        }
+    }
+
+    [Fact]
+    public void A_network_with_a_smoothed_loss_passes_the_gradient_check()
+    {
+        Sequential network = SimpleConvNet.CreateBuilder(TrainerOnRealNetworksTests.SmallOptions).Build(new SoftmaxWithLoss(0.1f), seed: 5, standardDeviation: 0.1f);
+
+        GradientCheckReport report = GradientCheck.CheckNetwork(network, TestTensors.Uniform(new Random(5), 2, 1, 8, 8), [0, 2]);
+
+        report.Passes.Should().BeTrue(report.ToString());
+    }
+
+    [Fact]
+    public void Smoothing_defaults_to_none_and_must_lie_in_zero_to_one()
+    {
+        new SoftmaxWithLoss().LabelSmoothing.Should().Be(0f);
+        FluentActions.Invoking(() => new SoftmaxWithLoss(1f)).Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "labelSmoothing");
+        FluentActions.Invoking(() => new SoftmaxWithLoss(-0.1f)).Should().Throw<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => new SoftmaxWithLoss(float.NaN)).Should().Throw<ArgumentOutOfRangeException>();
     }
 }

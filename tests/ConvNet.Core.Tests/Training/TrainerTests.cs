@@ -1,4 +1,6 @@
 using ConvNet.Core.Data;
+using ConvNet.Core.Layers;
+using ConvNet.Core.Networks;
 using ConvNet.Core.Optimizers;
 using ConvNet.Core.Tensors;
 using ConvNet.Core.Tests.TestNetworks;
@@ -285,6 +287,55 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Weight_averaging_leaves_the_moving_average_of_the_steps_in_the_network()
+    {
+        var network = Recording(fixedGradient: 1f);
+        float[] initial = [.. network.Inner.Layer.Weight.ToArray(), .. network.Inner.Layer.Bias.ToArray()];
+
+        NewTrainer(network, new TrainerOptions { Epochs = 1, BatchSize = 4, WeightAveragingDecay = 0.2f }, 0.1f).Train(SyntheticData.Blobs(12, seed: 1));
+
+        // Steps t = 1, 2, 3 move every value by −0.1 t; d = min(0.2, (1 + t) / (10 + t)) = 2/11, 0.2, 0.2, so the
+        // average's offset goes 9/11 · −0.1, then 0.2 · that + 0.8 · −0.2, then 0.2 · that + 0.8 · −0.3.
+        double offset = 9.0 / 11 * -0.1;
+        offset = (0.2 * offset) + (0.8 * -0.2);
+        offset = (0.2 * offset) + (0.8 * -0.3);
+        float[] averaged = [.. network.Inner.Layer.Weight.ToArray(), .. network.Inner.Layer.Bias.ToArray()];
+        for (int i = 0; i < initial.Length; i++)
+        {
+            ((double)averaged[i]).Should().BeApproximately(initial[i] + offset, 1e-6);
+        }
+    }
+
+    [Fact]
+    public void Weight_averaging_averages_batch_normalization_statistics_with_the_parameters()
+    {
+        Sequential Network() => new SequentialBuilder(new TensorShape(1, 8, 8))
+            .Convolution(4, kernelSize: 3).BatchNormalization().Relu().MaxPool(2).Affine(3).Build(new SoftmaxWithLoss(), seed: 1);
+        IReadOnlyList<float[]> Tensors(Sequential network) =>
+            [.. network.Parameters.Select(named => named.Parameter.Value.ToArray()),
+             .. network.Layers.OfType<BatchNormalization>().SelectMany(layer => layer.State).Select(state => state.Value.ToArray())];
+        var options = new TrainerOptions { BatchSize = 20, Iterations = 1 };
+        var data = SyntheticImages.Lines(40, seed: 3);
+        Sequential plain = Network(), averaged = Network();
+        IReadOnlyList<float[]> before = Tensors(plain);
+
+        new Trainer(plain, new Adam(plain, 0.01f), options).Train(data);
+        new Trainer(averaged, new Adam(averaged, 0.01f), options with { WeightAveragingDecay = 0.99f }).Train(data);
+
+        // One step: d = min(0.99, 2/11), so every tensor, running statistics included, is 2/11 · before + 9/11 · after.
+        IReadOnlyList<float[]> after = Tensors(plain), result = Tensors(averaged);
+        result.Should().HaveCount(8);
+        for (int t = 0; t < result.Count; t++)
+        {
+            after[t].Should().NotEqual(before[t]);
+            for (int i = 0; i < result[t].Length; i++)
+            {
+                result[t][i].Should().BeApproximately((2f / 11 * before[t][i]) + (9f / 11 * after[t][i]), 1e-6f);
+            }
+        }
+    }
+
+    [Fact]
     public void Augmentation_changes_training_batches_only()
     {
         var network = Recording();
@@ -324,6 +375,8 @@ public class TrainerTests
             .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*ValidationFraction*");
         FluentActions.Invoking(() => NewTrainer(network, new TrainerOptions { MaxGradientNorm = 0 }))
             .Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "MaxGradientNorm");
+        FluentActions.Invoking(() => NewTrainer(network, new TrainerOptions { WeightAveragingDecay = 1f }))
+            .Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "WeightAveragingDecay").WithMessage("*(0, 1)*");
 
         FluentActions.Invoking(() => new Trainer(network, new Sgd([network.Parameters[0].Parameter])))
             .Should().Throw<ArgumentException>().WithMessage("*'linear.bias'*");
@@ -357,7 +410,7 @@ public class TrainerAllocationTests
             var network = new ConstantGradientNetwork();
             var options = new TrainerOptions
             {
-                BatchSize = 4, Iterations = iterations, TrainEvaluationSize = 0, MaxGradientNorm = 1f, WeightDecay = 0.1f,
+                BatchSize = 4, Iterations = iterations, TrainEvaluationSize = 0, MaxGradientNorm = 1f, WeightDecay = 0.1f, WeightAveragingDecay = 0.9f,
                 Schedule = new CosineSchedule(),
             };
             var trainer = new Trainer(network, new Momentum(network), options);

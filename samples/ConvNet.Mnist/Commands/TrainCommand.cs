@@ -27,7 +27,7 @@ internal sealed class TrainCommand : Command
     private static readonly string[] OnOff = ["on", "off"];
 
     private readonly Option<string?> _model = SampleOptions.Choice(
-        "--model", ModelCatalog.Names, "the network to train (default simple: the seed's SimpleConvNet; best for fashion-mnist and --images)", alias: "-m");
+        "--model", ModelCatalog.Names, "the network to train (default simple: the seed's SimpleConvNet; for fashion-mnist its recipe's wide network; best for --images)", alias: "-m");
     private readonly Option<string?> _dataset = SampleOptions.Choice(
         "--dataset", DatasetNames.BuiltIn, $"the built-in dataset (default mnist; fashion-mnist reads --data or {MnistDataset.DebianFashionMnistFolder})");
     private readonly Option<string?> _images = SampleOptions.Path(

@@ -16,6 +16,11 @@ internal static unsafe class ConvolutionKernels
     // Chunks of the batch for the weight gradient: a few per thread balances load; each has its own partial sums.
     private const int ChunksPerThread = 4;
 
+    // Below this many output positions an image's weight gradient is one GEMM (patches · dOutᵀ, packed) rather than
+    // blocks of dot products: on short rows the dot products' horizontal sums cost as much as their multiply-adds
+    // (100 positions: the GEMM takes half the time; 49: a tenth), on long rows packing costs more than it saves.
+    private const int DotProductPositions = 256;
+
     [ThreadStatic]
     private static AlignedBuffer? t_patches;
 
@@ -68,14 +73,26 @@ internal static unsafe class ConvolutionKernels
             WorkerPool.Run(&ParameterGradientsOfChunk, &pass, chunks);
         }
 
-        var sums = new ReadOnlySpan<float>(partials, partialSize);
-        sums[..weightSize].CopyTo(weightGradient);
-        sums[weightSize..].CopyTo(biasGradient);
+        var sums = new Span<float>(partials, partialSize);
         for (int chunk = 1; chunk < chunks; chunk++)
         {
-            var partial = new ReadOnlySpan<float>(partials + ((long)chunk * partialSize), partialSize);
-            TensorPrimitives.Add(weightGradient, partial[..weightSize], weightGradient);
-            TensorPrimitives.Add(biasGradient, partial[weightSize..], biasGradient);
+            TensorPrimitives.Add(sums, new ReadOnlySpan<float>(partials + ((long)chunk * partialSize), partialSize), sums);
+        }
+
+        sums[weightSize..].CopyTo(biasGradient);
+        if (geometry.OutputPositions >= DotProductPositions)
+        {
+            sums[..weightSize].CopyTo(weightGradient);
+            return;
+        }
+
+        // The GEMM summed the transpose, [patchSize, filters].
+        for (int filter = 0; filter < filters; filter++)
+        {
+            for (int row = 0; row < geometry.PatchSize; row++)
+            {
+                weightGradient[(filter * geometry.PatchSize) + row] = sums[(row * filters) + filter];
+            }
         }
     }
 
@@ -145,7 +162,23 @@ internal static unsafe class ConvolutionKernels
         {
             PatchMatrix.Unroll(pass.Images + ((long)image * geometry.ImageSize), patches, geometry);
             float* gradientPlanes = pass.Gradient.ImagePlanes(image, pass.Filters, positions);
-            RowDotProducts.MultiplyAddTransposed(gradientPlanes, patches, partial, pass.Filters, geometry.PatchSize, positions);
+            if (positions >= DotProductPositions)
+            {
+                RowDotProducts.MultiplyAddTransposed(gradientPlanes, patches, partial, pass.Filters, geometry.PatchSize, positions);
+            }
+            else
+            {
+                // partialᵀ [patchSize, filters] += patches [patchSize, positions] · gradientᵀ.
+                Gemm.MultiplyTransposedB(
+                    new ReadOnlySpan<float>(patches, geometry.PatchSize * positions),
+                    new ReadOnlySpan<float>(gradientPlanes, pass.Filters * positions),
+                    weightGradient,
+                    geometry.PatchSize,
+                    positions,
+                    pass.Filters,
+                    accumulate: true);
+            }
+
             var gradient = new ReadOnlySpan<float>(gradientPlanes, pass.Filters * positions);
             for (int filter = 0; filter < pass.Filters; filter++)
             {

@@ -87,16 +87,18 @@ public class ConvolutionKernelsTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(13)]
-    [InlineData(100)]
-    public void Parameter_gradients_sum_every_image_of_the_batch(int batch)
+    [InlineData(1, 12, 11)]
+    [InlineData(13, 12, 11)]
+    [InlineData(100, 12, 11)]
+    [InlineData(13, 28, 22)]
+    public void Parameter_gradients_sum_every_image_of_the_batch(int batch, int height, int width)
     {
-        // The batch is split into chunks with their own partial sums; every image must be counted exactly once.
-        var random = new Random(batch);
-        var geometry = new WindowGeometry(1, 12, 11, 5, 5, Stride: 1, Padding: 0);
-        const int filters = 3;
-        float[] input = TestTensors.Uniform(random, batch, 1, 12, 11).ToArray();
+        // The batch is split into chunks with their own partial sums; every image must be counted exactly once. 12×11
+        // images have 56 output positions (one GEMM per image), 28×22 have 432 (blocks of dot products).
+        var random = new Random(batch + height);
+        const int channels = 2, filters = 3, kernel = 5;
+        var geometry = new WindowGeometry(channels, height, width, kernel, kernel, Stride: 1, Padding: 0);
+        float[] input = TestTensors.Uniform(random, batch, channels, height, width).ToArray();
         float[] outputGradient = TestTensors.Uniform(random, batch, filters, geometry.OutputHeight, geometry.OutputWidth).ToArray();
         var weightGradient = Enumerable.Repeat(float.NaN, filters * geometry.PatchSize).ToArray();
         var biasGradient = Enumerable.Repeat(float.NaN, filters).ToArray();
@@ -115,25 +117,24 @@ public class ConvolutionKernelsTests
             }
 
             biasGradient[filter].Should().BeApproximately((float)biasSum, 1e-3f);
-            for (int ky = 0; ky < 5; ky++)
+            for (int tap = 0; tap < geometry.PatchSize; tap++)
             {
-                for (int kx = 0; kx < 5; kx++)
+                int channel = Math.DivRem(tap, kernel * kernel, out int ky);
+                ky = Math.DivRem(ky, kernel, out int kx);
+                double sum = 0;
+                for (int n = 0; n < batch; n++)
                 {
-                    double sum = 0;
-                    for (int n = 0; n < batch; n++)
+                    for (int oy = 0; oy < geometry.OutputHeight; oy++)
                     {
-                        for (int oy = 0; oy < geometry.OutputHeight; oy++)
+                        for (int ox = 0; ox < geometry.OutputWidth; ox++)
                         {
-                            for (int ox = 0; ox < geometry.OutputWidth; ox++)
-                            {
-                                float gradient = outputGradient[(((n * filters) + filter) * geometry.OutputPositions) + (oy * geometry.OutputWidth) + ox];
-                                sum += (double)gradient * input[(n * 12 * 11) + ((oy + ky) * 11) + ox + kx];
-                            }
+                            float gradient = outputGradient[(((n * filters) + filter) * geometry.OutputPositions) + (oy * geometry.OutputWidth) + ox];
+                            sum += (double)gradient * input[(((n * channels) + channel) * height * width) + ((oy + ky) * width) + ox + kx];
                         }
                     }
-
-                    weightGradient[(filter * 25) + (ky * 5) + kx].Should().BeApproximately((float)sum, 1e-3f);
                 }
+
+                weightGradient[(filter * geometry.PatchSize) + tap].Should().BeApproximately((float)sum, 2e-3f);
             }
         }
     }

@@ -42,9 +42,14 @@ internal static class TrainingProgressView
     }
 
     /// <summary>For example <c>Training time: 7.9 s (the steps of 3 epochs; evaluation excluded)</c>.</summary>
-    public static string TimeLine(IReadOnlyList<EpochResult> epochs) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"Training time: {epochs.Sum(epoch => epoch.Seconds):0.0} s (the steps of {epochs.Count} epoch{(epochs.Count == 1 ? "" : "s")}; evaluation excluded)");
+    /// <remarks>A last, partial epoch (a step count that is not a whole number of epochs) counts as the fraction of the first it ran.</remarks>
+    public static string TimeLine(IReadOnlyList<EpochResult> epochs)
+    {
+        double count = epochs.Count == 0 ? 0 : epochs.Sum(epoch => epoch.Iterations) / (double)epochs[0].Iterations;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"Training time: {epochs.Sum(epoch => epoch.Seconds):0.0} s (the steps of {count:0.##} epoch{(count == 1 ? "" : "s")}; evaluation excluded)");
+    }
 
     private static string Percent(double? accuracy) =>
         accuracy is { } value ? string.Create(CultureInfo.InvariantCulture, $"{100 * value:0.00}%") : "n/a";

@@ -39,4 +39,13 @@ public sealed class ReportLineTests
         TrainingProgressView.TimeLine(epochs).Should().Be("Training time: 5.2 s (the steps of 2 epochs; evaluation excluded)");
         TrainingProgressView.TimeLine(epochs[..1]).Should().Be("Training time: 2.7 s (the steps of 1 epoch; evaluation excluded)");
     }
+
+    [Fact]
+    public void TimeLine_CountsAPartialLastEpochAsItsFraction()
+    {
+        // 1,640 steps of 937 per epoch, as the fast recipe runs.
+        EpochResult[] epochs = [new(1, 937, 0.3, null, 0.98, null, null, 0.01f, 3.1), new(2, 703, 0.05, null, 0.99, null, null, 0.001f, 2.3)];
+
+        TrainingProgressView.TimeLine(epochs).Should().Be("Training time: 5.4 s (the steps of 1.75 epochs; evaluation excluded)");
+    }
 }

@@ -106,7 +106,8 @@ internal sealed class TrainCommand : Command
         TrainerOptions options = recipe.Options with
         {
             Epochs = parse.GetValue(_epochs) ?? recipe.Options.Epochs,
-            Iterations = parse.GetValue(_iterations),
+            // --epochs replaces a recipe's step count too (Iterations would override it).
+            Iterations = parse.GetValue(_iterations) ?? (parse.GetValue(_epochs) is null ? recipe.Options.Iterations : null),
             BatchSize = parse.GetValue(_batchSize) ?? recipe.Options.BatchSize,
             Schedule = ChooseSchedule(parse.GetValue(_schedule), recipe.Options.Schedule),
             Augmentation = ChooseAugmentation(parse.GetValue(_flip), recipe.Options.Augmentation, seed),

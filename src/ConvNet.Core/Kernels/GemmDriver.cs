@@ -194,8 +194,9 @@ internal static unsafe class GemmDriver<TVector, TLanes>
         int depth = block.Depth;
         int panelColumns = PanelColumns;
 
-        // Always the largest block, so a thread never regrows it in steady state whatever shares it is handed.
-        float* packedA = GemmScratch.ForPackedA.Ensure(RoundUp(BlockRows, PanelRows) * BlockDepth);
+        // Always the largest block (the wide one: rows of a column-split C), so a thread never regrows it in steady state
+        // whatever shares it is handed.
+        float* packedA = GemmScratch.ForPackedA.Ensure(RoundUp(Math.Max(BlockRows, WideRowBlock), PanelRows) * BlockDepth);
         GemmPacking<TVector, TLanes>.PackA(block.A, firstRow, rows, block.FirstDepth, depth, packedA);
         for (int panel = firstPanel; panel < endPanel; panel++)
         {

@@ -33,6 +33,10 @@ public sealed class GemmTests
         { 100, 4320, 100 },
         { 4320, 100, 100 },
         { 100, 100, 4320 },
+
+        // A wide C whose rows all go into one A block (up to 128 rows at full depth: the packed-A scratch must hold them).
+        { 100, 256, 6272 },
+        { 128, 300, 1024 },
     };
 
     public static TheoryData<Form, bool> FormsAndModes => new()

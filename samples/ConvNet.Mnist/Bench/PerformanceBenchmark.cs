@@ -23,6 +23,9 @@ public static class PerformanceBenchmark
     // Long enough for a spinning thread pool to give its cores back (see SettleAfterTurn).
     private const int TurnPauseMilliseconds = 50;
 
+    // Single-image calls at the start of each latency turn that the steady figure leaves out (see TimeLatency).
+    private const int WarmCallsPerTurn = 50;
+
     /// <summary>Measures with the seed's SimpleConvNet on <paramref name="data"/> (or synthetic 28×28 images when null).</summary>
     /// <param name="options">Run lengths; null for the defaults.</param>
     /// <param name="data">Images [count, 1, 28, 28] with labels 0–9; at least one batch. Null for random images.</param>
@@ -59,15 +62,16 @@ public static class PerformanceBenchmark
         }
 
         double[] imagesPerSecond = TimeInference(engines, data, options);
-        double[] latencyMilliseconds = TimeLatency(engines, data, options);
+        (double[] latencyMilliseconds, double[] coldLatencyMilliseconds) = TimeLatency(engines, data, options);
         progress?.WriteLine($"inference @{options.BatchSize}: {imagesPerSecond[0]:F0} images/s");
-        progress?.WriteLine($"batch-1 latency: {latencyMilliseconds[0]:F3} ms");
+        progress?.WriteLine($"batch-1 latency: {latencyMilliseconds[0]:F3} ms (first call after {TurnPauseMilliseconds} ms idle: {coldLatencyMilliseconds[0]:F3} ms)");
         if (peerEngine is not null)
         {
             progress?.WriteLine(
                 $"{peerEngine.Name}, {ConvNetRuntime.ThreadCount} threads, same run: " +
                 $"inference @{options.BatchSize} {imagesPerSecond[1]:F0} images/s (ConvNet ×{imagesPerSecond[0] / imagesPerSecond[1]:F2}), " +
-                $"batch-1 latency {latencyMilliseconds[1]:F3} ms (ConvNet ×{latencyMilliseconds[0] / latencyMilliseconds[1]:F2} the time)");
+                $"batch-1 latency {latencyMilliseconds[1]:F3} ms (ConvNet ×{latencyMilliseconds[0] / latencyMilliseconds[1]:F2} the time), " +
+                $"first call after {TurnPauseMilliseconds} ms idle {coldLatencyMilliseconds[1]:F3} ms (ConvNet ×{coldLatencyMilliseconds[0] / coldLatencyMilliseconds[1]:F2})");
         }
 
         double gemmGflops = TimeGemm(options.GemmRuns);
@@ -76,6 +80,8 @@ public static class PerformanceBenchmark
         double epochSeconds = stepMilliseconds / 1000 * Math.Ceiling((double)options.EpochImages / options.BatchSize);
         return new PerformanceReport(stepMilliseconds, epochSeconds, imagesPerSecond[0], latencyMilliseconds[0], gemmGflops, allocatedPerStep)
         {
+            ColdLatencyMilliseconds = coldLatencyMilliseconds[0],
+            PeerColdLatencyMilliseconds = peerEngine is null ? null : coldLatencyMilliseconds[1],
             Peer = peerEngine?.Name,
             PeerImagesPerSecond = peerEngine is null ? null : imagesPerSecond[1],
             PeerLatencyMilliseconds = peerEngine is null ? null : latencyMilliseconds[1],
@@ -147,31 +153,48 @@ public static class PerformanceBenchmark
         return [.. passSeconds.Select(seconds => batches * batchSize / Median(seconds))];
     }
 
-    /// <summary>The median single-image time of each engine, the engines taking turns in blocks of the same images.</summary>
-    private static double[] TimeLatency(List<Action<int, int>> engines, LabeledDataset data, PerformanceBenchmarkOptions options)
+    /// <summary>
+    /// Each engine's median single-image time once warm, and the median of its first call after the pause between turns,
+    /// the engines taking turns in blocks of the same images.
+    /// </summary>
+    /// <remarks>
+    /// The pause and the other engine's turn leave the caches cold: the first call of a turn reads its weights from memory
+    /// (several times the steady time on this machine), and the next few dozen still miss. So each turn's first
+    /// <see cref="WarmCallsPerTurn"/> calls are not in the steady figure (a serving process predicting image after image
+    /// sees that figure; the anchor harness times ONNX Runtime the same way: 300 calls, then the timed ones), and each
+    /// turn's first call gives the cold figure.
+    /// </remarks>
+    private static (double[] Warm, double[] Cold) TimeLatency(List<Action<int, int>> engines, LabeledDataset data, PerformanceBenchmarkOptions options)
     {
         const int BlockSize = 50;
         double[][] runTimes = [.. engines.Select(_ => new double[options.LatencyRuns])];
+        var firstCallTimes = engines.Select(_ => new List<double>()).ToArray();
         for (int block = -1; block * BlockSize < options.LatencyRuns; block++)
         {
             for (int engine = 0; engine < engines.Count; engine++)
             {
-                SettleAfterTurn(engines.Count);
-                for (int i = 0; i < BlockSize; i++)
+                // Always a pause, even with one engine: it is what makes the first call cold.
+                Thread.Sleep(TurnPauseMilliseconds);
+                for (int i = -WarmCallsPerTurn; i < BlockSize; i++)
                 {
                     int run = (block * BlockSize) + i;
                     int image = Math.Abs(run) % data.Count;
                     long start = Stopwatch.GetTimestamp();
                     engines[engine](image, 1);
-                    if (run >= 0 && run < options.LatencyRuns)
+                    double milliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    if (block >= 0 && i == -WarmCallsPerTurn)
                     {
-                        runTimes[engine][run] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                        firstCallTimes[engine].Add(milliseconds);
+                    }
+                    else if (i >= 0 && run >= 0 && run < options.LatencyRuns)
+                    {
+                        runTimes[engine][run] = milliseconds;
                     }
                 }
             }
         }
 
-        return [.. runTimes.Select(Median)];
+        return ([.. runTimes.Select(Median)], [.. firstCallTimes.Select(times => Median([.. times]))]);
     }
 
     /// <summary>

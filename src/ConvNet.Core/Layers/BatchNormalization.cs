@@ -1,3 +1,4 @@
+using ConvNet.Core.Kernels;
 using ConvNet.Core.Tensors;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
@@ -22,6 +23,8 @@ public sealed class BatchNormalization : IStatefulLayer
     private readonly FloatTensor _runningMean;
     private readonly FloatTensor _runningVariance;
     private readonly float[] _inverseStd;
+    private readonly float[] _batchMean;
+    private readonly float[] _batchVariance;
     private FloatTensor? _normalized;
     private FloatTensor? _output;
     private FloatTensor? _inputGradient;
@@ -59,6 +62,8 @@ public sealed class BatchNormalization : IStatefulLayer
         _runningVariance = new FloatTensor(featureCount);
         _runningVariance.Span.Fill(1f);
         _inverseStd = new float[featureCount];
+        _batchMean = new float[featureCount];
+        _batchVariance = new float[featureCount];
         Parameters = [_gamma, _beta];
         State = [new StateTensor("running_mean", _runningMean), new StateTensor("running_variance", _runningVariance)];
     }
@@ -106,88 +111,26 @@ public sealed class BatchNormalization : IStatefulLayer
     {
         LayerGuard.CheckOutputGradient(Name, _lastOutputShape, outputGradient);
         TensorShape shape = outputGradient.Shape;
-        int batchSize = shape.BatchSize;
-        int planeSize = shape.ItemSize / FeatureCount;
-        float count = batchSize * planeSize;
         FloatTensor inputGradient = LayerGuard.Reuse(ref _inputGradient, shape);
-        ReadOnlySpan<float> dOutput = outputGradient.ReadOnlySpan;
-        ReadOnlySpan<float> normalized = _normalized!.ReadOnlySpan;
-        Span<float> dInput = inputGradient.Span;
-        Span<float> dGamma = _gamma.Gradient.Span;
-        Span<float> dBeta = _beta.Gradient.Span;
-        ReadOnlySpan<float> gamma = _gamma.Value.ReadOnlySpan;
-        for (int feature = 0; feature < FeatureCount; feature++)
-        {
-            double gradientSum = 0;
-            double gradientDotNormalized = 0;
-            for (int item = 0; item < batchSize; item++)
-            {
-                int start = Offset(item, feature, planeSize);
-                gradientSum += TensorPrimitives.Sum(dOutput.Slice(start, planeSize));
-                gradientDotNormalized += TensorPrimitives.Dot(dOutput.Slice(start, planeSize), normalized.Slice(start, planeSize));
-            }
-
-            dBeta[feature] = (float)gradientSum;
-            dGamma[feature] = (float)gradientDotNormalized;
-
-            // dx = gamma / std · (dy − mean(dy) − x̂ · mean(dy · x̂)), the batch statistics' own dependence on x included.
-            float scale = gamma[feature] * _inverseStd[feature];
-            float meanGradient = (float)(gradientSum / count);
-            float meanGradientDotNormalized = (float)(gradientDotNormalized / count);
-            for (int item = 0; item < batchSize; item++)
-            {
-                int start = Offset(item, feature, planeSize);
-                Span<float> dInputPlane = dInput.Slice(start, planeSize);
-                TensorPrimitives.MultiplyAdd(normalized.Slice(start, planeSize), -meanGradientDotNormalized, dOutput.Slice(start, planeSize), dInputPlane);
-                TensorPrimitives.Add(dInputPlane, -meanGradient, dInputPlane);
-                TensorPrimitives.Multiply(dInputPlane, scale, dInputPlane);
-            }
-        }
-
+        BatchNormalizationKernels.Backward(
+            outputGradient.ReadOnlySpan, _normalized!.ReadOnlySpan, _gamma.Value.ReadOnlySpan, _inverseStd, inputGradient.Span,
+            _gamma.Gradient.Span, _beta.Gradient.Span, shape.BatchSize, shape.ItemSize / FeatureCount);
         return inputGradient;
     }
 
     private FloatTensor ForwardTraining(FloatTensor input, TensorShape shape)
     {
-        int batchSize = shape.BatchSize;
-        int planeSize = shape.ItemSize / FeatureCount;
-        double count = (double)batchSize * planeSize;
-        FloatTensor normalizedTensor = LayerGuard.Reuse(ref _normalized, shape);
+        FloatTensor normalized = LayerGuard.Reuse(ref _normalized, shape);
         FloatTensor output = LayerGuard.Reuse(ref _output, shape);
-        ReadOnlySpan<float> x = input.ReadOnlySpan;
-        Span<float> normalized = normalizedTensor.Span;
-        Span<float> y = output.Span;
-        ReadOnlySpan<float> gamma = _gamma.Value.ReadOnlySpan;
-        ReadOnlySpan<float> beta = _beta.Value.ReadOnlySpan;
+        BatchNormalizationKernels.ForwardTraining(
+            input.ReadOnlySpan, normalized.Span, output.Span, _gamma.Value.ReadOnlySpan, _beta.Value.ReadOnlySpan,
+            _batchMean, _batchVariance, _inverseStd, Epsilon, shape.BatchSize, shape.ItemSize / FeatureCount);
         Span<float> runningMean = _runningMean.Span;
         Span<float> runningVariance = _runningVariance.Span;
         for (int feature = 0; feature < FeatureCount; feature++)
         {
-            double sum = 0;
-            for (int item = 0; item < batchSize; item++)
-            {
-                sum += TensorPrimitives.Sum(x.Slice(Offset(item, feature, planeSize), planeSize));
-            }
-
-            // Two passes (mean, then squared deviations) keep the variance accurate when the mean is large.
-            float mean = (float)(sum / count);
-            double squaredDeviations = 0;
-            for (int item = 0; item < batchSize; item++)
-            {
-                int start = Offset(item, feature, planeSize);
-                Span<float> centered = normalized.Slice(start, planeSize);
-                TensorPrimitives.Subtract(x.Slice(start, planeSize), mean, centered);
-                squaredDeviations += TensorPrimitives.SumOfSquares(centered);
-            }
-
-            float variance = (float)(squaredDeviations / count);
-            float inverseStd = 1f / MathF.Sqrt(variance + Epsilon);
-            _inverseStd[feature] = inverseStd;
-            ScaleAndShift(normalized, inverseStd, 0f, normalized, feature, batchSize, planeSize);
-            ScaleAndShift(normalized, gamma[feature], beta[feature], y, feature, batchSize, planeSize);
-
-            runningMean[feature] = (Momentum * runningMean[feature]) + ((1f - Momentum) * mean);
-            runningVariance[feature] = (Momentum * runningVariance[feature]) + ((1f - Momentum) * variance);
+            runningMean[feature] = (Momentum * runningMean[feature]) + ((1f - Momentum) * _batchMean[feature]);
+            runningVariance[feature] = (Momentum * runningVariance[feature]) + ((1f - Momentum) * _batchVariance[feature]);
         }
 
         _lastOutputShape = shape;

@@ -28,6 +28,15 @@ internal static unsafe class DirectConvolution
     /// <summary>output = epilogue(convolution(input) + bias) for every image of the batch.</summary>
     public static void Forward(
         ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, int batchSize,
+        WindowGeometry geometry, ConvolutionEpilogue epilogue) =>
+        Forward(input, weight, bias, output, [], batchSize, geometry, epilogue);
+
+    /// <summary>
+    /// The same, and when pooling in training, <paramref name="maxIndices"/> (one per output, or empty) receives where each
+    /// maximum came from, as a position in its convolution output plane: what <see cref="FusedConvolution"/> writes there.
+    /// </summary>
+    public static void Forward(
+        ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<int> maxIndices, int batchSize,
         WindowGeometry geometry, ConvolutionEpilogue epilogue)
     {
         int filters = bias.Length;
@@ -37,19 +46,26 @@ internal static unsafe class DirectConvolution
             throw new ArgumentException($"The direct convolution reads images in place and takes no padding; got padding {geometry.Padding}.", nameof(geometry));
         }
 
-        fixed (float* inputData = input, weightData = weight, biasData = bias, outputData = output)
+        if (!maxIndices.IsEmpty && (maxIndices.Length != output.Length || epilogue.PoolSize == 1))
         {
+            throw new ArgumentException($"Max indices are one per pooled output ({output.Length}); got {maxIndices.Length} (pool {epilogue.PoolSize}).", nameof(maxIndices));
+        }
+
+        fixed (float* inputData = input, weightData = weight, biasData = bias, outputData = output)
+        fixed (int* indexData = maxIndices)
+        {
+            int* indices = maxIndices.IsEmpty ? null : indexData;
             if (Lanes512.IsSupported && Vector512.IsHardwareAccelerated)
             {
-                DirectConvolution<Vector512<float>, Lanes512>.Forward(inputData, weightData, biasData, outputData, batchSize, filters, geometry, epilogue);
+                DirectConvolution<Vector512<float>, Lanes512>.Forward(inputData, weightData, biasData, outputData, indices, batchSize, filters, geometry, epilogue);
             }
             else if (Lanes256.IsSupported)
             {
-                DirectConvolution<Vector256<float>, Lanes256>.Forward(inputData, weightData, biasData, outputData, batchSize, filters, geometry, epilogue);
+                DirectConvolution<Vector256<float>, Lanes256>.Forward(inputData, weightData, biasData, outputData, indices, batchSize, filters, geometry, epilogue);
             }
             else
             {
-                DirectConvolution<Vector128<float>, Lanes128>.Forward(inputData, weightData, biasData, outputData, batchSize, filters, geometry, epilogue);
+                DirectConvolution<Vector128<float>, Lanes128>.Forward(inputData, weightData, biasData, outputData, indices, batchSize, filters, geometry, epilogue);
             }
         }
     }
@@ -89,7 +105,7 @@ internal static unsafe class DirectConvolution<TVector, TLanes>
     /// <summary>See <see cref="DirectConvolution"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(
-        float* input, float* weight, float* bias, float* output, int batchSize, int filters, WindowGeometry geometry, ConvolutionEpilogue epilogue)
+        float* input, float* weight, float* bias, float* output, int* maxIndices, int batchSize, int filters, WindowGeometry geometry, ConvolutionEpilogue epilogue)
     {
         // Weights packed tap by tap, a group of filters at a time: packed[group][p][lane], lanes past the filters zero;
         // then the biases the same way, one register pair per group.
@@ -144,6 +160,7 @@ internal static unsafe class DirectConvolution<TVector, TLanes>
                 PackedWeight = packed,
                 PackedBias = packedBias,
                 Output = output,
+                MaxIndices = maxIndices,
             };
 
             // Bands of one image are independent, so even a single image spreads over the cores.
@@ -163,8 +180,9 @@ internal static unsafe class DirectConvolution<TVector, TLanes>
         int maxPositions = pass.BandRows * geometry.OutputWidth;
 
         // The tile has one slot per position of a band plus a spare that padding entries of the list write into; the
-        // pooled values follow it. The list holds each computed window's slot, then (further on) its first pixel's offset.
-        float* tile = (t_tile ??= new AlignedBuffer()).Ensure(2 * (maxPositions + 1) * width);
+        // pooled values follow it, then (in training) their max indices. The list holds each computed window's slot, then
+        // (further on) its first pixel's offset.
+        float* tile = (t_tile ??= new AlignedBuffer()).Ensure(3 * (maxPositions + 1) * width);
         float* pooled = tile + ((long)(maxPositions + 1) * width);
         int listLength = 2 * (maxPositions + TilePositions);
         int[] listArray = t_list is { } array && array.Length >= listLength ? array : (t_list = new int[listLength]);
@@ -444,6 +462,8 @@ internal static unsafe class DirectConvolution<TVector, TLanes>
         int outputPlane = pass.Epilogue.OutputHeight(geometry) * outputWidth;
         float* groupBias = pass.PackedBias + ((long)group * width);
         TVector biasLow = TLanes.Load(groupBias), biasHigh = TLanes.Load(groupBias + lanes);
+        bool indexed = pass.MaxIndices is not null;
+        float* pooledIndices = pooled + ((long)((pass.BandRows * geometry.OutputWidth) + 1) * width);
         int pooledRows = rows / pool;
         int pooledCount = pooledRows * outputWidth;
         for (int pooledRow = 0; pooledRow < pooledRows; pooledRow++)
@@ -452,13 +472,41 @@ internal static unsafe class DirectConvolution<TVector, TLanes>
             {
                 float* window = tile + ((((long)pooledRow * pool * geometry.OutputWidth) + ((long)pooledColumn * pool)) * width);
                 TVector low = TLanes.Load(window), high = TLanes.Load(window + lanes);
-                for (int y = 0; y < pool; y++)
+                float* target = pooled + ((((long)pooledRow * outputWidth) + pooledColumn) * width);
+                if (indexed)
                 {
-                    for (int x = y == 0 ? 1 : 0; x < pool; x++)
+                    // Training: each lane's maximum as a position in its convolution output plane (the lanes are filters, so
+                    // a candidate's position is the same in every lane), compared before the bias as the values are.
+                    int firstPosition = ((firstRow + (pooledRow * pool)) * geometry.OutputWidth) + (pooledColumn * pool);
+                    TVector lowIndex = TLanes.Broadcast(BitConverter.Int32BitsToSingle(firstPosition)), highIndex = lowIndex;
+                    for (int y = 0; y < pool; y++)
                     {
-                        float* candidate = window + ((((long)y * geometry.OutputWidth) + x) * width);
-                        low = TLanes.KeepGreater(low, TLanes.Load(candidate));
-                        high = TLanes.KeepGreater(high, TLanes.Load(candidate + lanes));
+                        for (int x = y == 0 ? 1 : 0; x < pool; x++)
+                        {
+                            float* candidate = window + ((((long)y * geometry.OutputWidth) + x) * width);
+                            TVector candidateLow = TLanes.Load(candidate), candidateHigh = TLanes.Load(candidate + lanes);
+                            TVector position = TLanes.Broadcast(BitConverter.Int32BitsToSingle(firstPosition + (y * geometry.OutputWidth) + x));
+                            lowIndex = TLanes.KeepIndexOfGreater(low, candidateLow, lowIndex, position);
+                            highIndex = TLanes.KeepIndexOfGreater(high, candidateHigh, highIndex, position);
+                            low = TLanes.KeepGreater(low, candidateLow);
+                            high = TLanes.KeepGreater(high, candidateHigh);
+                        }
+                    }
+
+                    float* indexTarget = pooledIndices + (target - pooled);
+                    TLanes.Store(indexTarget, lowIndex);
+                    TLanes.Store(indexTarget + lanes, highIndex);
+                }
+                else
+                {
+                    for (int y = 0; y < pool; y++)
+                    {
+                        for (int x = y == 0 ? 1 : 0; x < pool; x++)
+                        {
+                            float* candidate = window + ((((long)y * geometry.OutputWidth) + x) * width);
+                            low = TLanes.KeepGreater(low, TLanes.Load(candidate));
+                            high = TLanes.KeepGreater(high, TLanes.Load(candidate + lanes));
+                        }
                     }
                 }
 
@@ -474,7 +522,6 @@ internal static unsafe class DirectConvolution<TVector, TLanes>
                     high = TLanes.Max(high, TLanes.Zero);
                 }
 
-                float* target = pooled + ((((long)pooledRow * outputWidth) + pooledColumn) * width);
                 TLanes.Store(target, low);
                 TLanes.Store(target + lanes, high);
             }
@@ -485,6 +532,12 @@ internal static unsafe class DirectConvolution<TVector, TLanes>
         int filters = Math.Min(width, pass.Filters - firstFilter);
         float* bandOutput = pass.Output + ((long)imageIndex * pass.Filters * outputPlane) + ((long)(firstRow / pool) * outputWidth);
         BlockTranspose.Transpose(pooled, width, pooledCount, filters, bandOutput + ((long)firstFilter * outputPlane), outputPlane);
+        if (indexed)
+        {
+            // The indices' int bits take the same way out (the transpose only moves them).
+            float* bandIndices = (float*)pass.MaxIndices + (bandOutput - pass.Output);
+            BlockTranspose.Transpose(pooledIndices, width, pooledCount, filters, bandIndices + ((long)firstFilter * outputPlane), outputPlane);
+        }
     }
 
     /// <summary>One batch's arguments, passed to the workers by pointer.</summary>
@@ -515,5 +568,8 @@ internal static unsafe class DirectConvolution<TVector, TLanes>
         public float* PackedWeight;
         public float* PackedBias;
         public float* Output;
+
+        /// <summary>Null, or (training) where each pooled maximum came from, laid out as <see cref="Output"/>.</summary>
+        public int* MaxIndices;
     }
 }

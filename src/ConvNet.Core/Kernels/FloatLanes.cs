@@ -35,6 +35,12 @@ internal unsafe interface IFloatLanes<TVector>
     /// <summary><paramref name="candidate"/> where it is greater than <paramref name="best"/>, else <paramref name="best"/> (a max pooling's scan: ties and NaN candidates keep the first).</summary>
     static abstract TVector KeepGreater(TVector best, TVector candidate);
 
+    /// <summary>
+    /// <paramref name="candidateIndex"/> in the lanes where <see cref="KeepGreater"/> takes <paramref name="candidate"/>, else
+    /// <paramref name="index"/>: the scan's argmax, as int bits in float lanes (only moved, never computed with).
+    /// </summary>
+    static abstract TVector KeepIndexOfGreater(TVector best, TVector candidate, TVector index, TVector candidateIndex);
+
     /// <summary>The sum of all lanes.</summary>
     static abstract float Sum(TVector value);
 
@@ -74,6 +80,10 @@ internal readonly unsafe struct Lanes512 : IFloatLanes<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> KeepGreater(Vector512<float> best, Vector512<float> candidate) => Avx512F.Max(candidate, best);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> KeepIndexOfGreater(Vector512<float> best, Vector512<float> candidate, Vector512<float> index, Vector512<float> candidateIndex) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(candidate, best), candidateIndex, index);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector512<float> value) => Vector512.Sum(value);
@@ -123,6 +133,10 @@ internal readonly unsafe struct Lanes256 : IFloatLanes<Vector256<float>>
     public static Vector256<float> KeepGreater(Vector256<float> best, Vector256<float> candidate) => Avx.Max(candidate, best);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> KeepIndexOfGreater(Vector256<float> best, Vector256<float> candidate, Vector256<float> index, Vector256<float> candidateIndex) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(candidate, best), candidateIndex, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector256<float> value) => Vector256.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -167,6 +181,10 @@ internal readonly unsafe struct Lanes128 : IFloatLanes<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> KeepGreater(Vector128<float> best, Vector128<float> candidate) => Vector128.ConditionalSelect(Vector128.GreaterThan(candidate, best), candidate, best);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> KeepIndexOfGreater(Vector128<float> best, Vector128<float> candidate, Vector128<float> index, Vector128<float> candidateIndex) =>
+        Vector128.ConditionalSelect(Vector128.GreaterThan(candidate, best), candidateIndex, index);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector128<float> value) => Vector128.Sum(value);

@@ -110,6 +110,47 @@ public sealed class DirectConvolutionTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Geometries))]
+    public void Training_max_indices_equal_the_fused_convolutions(
+        int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int stride)
+    {
+        // The training plan takes either kernel, so they must name the same maximum. Pixels and weights are small
+        // integers, so that windows tie often (the first maximum in row-major order wins), besides the skipped zeros.
+        var random = new Random(channels + (5 * height) + (13 * filters) + kernelWidth + (100 * stride));
+        Convolution convolution = FusedConvolutionTests.RandomConvolution(random, channels, filters, (kernelHeight, kernelWidth), stride, padding: 0);
+        Span<float> weights = convolution.Weight.Value.Span;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            weights[i] = random.Next(-2, 3);
+        }
+
+        FloatTensor input = WithZeroRegions(random, 3, channels, height, width);
+        Span<float> pixels = input.Span;
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = pixels[i] == 0f ? pixels[i] : random.Next(0, 3);
+        }
+
+        WindowGeometry geometry = convolution.GeometryFor(input.Shape);
+        foreach (bool relu in new[] { false, true })
+        {
+            foreach (int pool in new[] { 2, 3 }.Where(size => size <= geometry.OutputHeight && size <= geometry.OutputWidth))
+            {
+                var epilogue = new ConvolutionEpilogue(relu, pool);
+                int outputLength = 3 * filters * epilogue.OutputHeight(geometry) * epilogue.OutputWidth(geometry);
+                (float[] fusedOutput, int[] fusedIndices) = (new float[outputLength], new int[outputLength]);
+                (float[] directOutput, int[] directIndices) = (new float[outputLength], new int[outputLength]);
+                FusedConvolution.Forward(
+                    input.ReadOnlySpan, convolution.Weight.Value.ReadOnlySpan, convolution.Bias.Value.ReadOnlySpan, fusedOutput, fusedIndices, 3, geometry, epilogue);
+                DirectConvolution.Forward(
+                    input.ReadOnlySpan, convolution.Weight.Value.ReadOnlySpan, convolution.Bias.Value.ReadOnlySpan, directOutput, directIndices, 3, geometry, epilogue);
+                Bits(directOutput).Should().Equal(Bits(fusedOutput), $"ReLU {relu}, pool {pool}");
+                directIndices.Should().Equal(fusedIndices, $"ReLU {relu}, pool {pool}");
+            }
+        }
+    }
+
     [Fact]
     public void Padding_is_refused()
     {
@@ -160,7 +201,7 @@ public sealed class DirectConvolutionTests
         float[] output = new float[batchSize * convolution.FilterCount * epilogue.OutputHeight(geometry) * epilogue.OutputWidth(geometry)];
         fixed (float* inputData = input.ReadOnlySpan, weight = convolution.Weight.Value.ReadOnlySpan, bias = convolution.Bias.Value.ReadOnlySpan, outputData = output)
         {
-            DirectConvolution<TVector, TLanes>.Forward(inputData, weight, bias, outputData, batchSize, convolution.FilterCount, geometry, epilogue);
+            DirectConvolution<TVector, TLanes>.Forward(inputData, weight, bias, outputData, null, batchSize, convolution.FilterCount, geometry, epilogue);
         }
 
         return output;

@@ -57,7 +57,7 @@ public static class ModelCatalog
     /// (±10°), scaled (±10 %) and thickened or thinned (<see cref="ImageAugmentationOptions.MaxThicknessChange"/> 0.5) at
     /// random, as handwriting photographed on paper varies; <c>deep</c> with Adam (0.001, the book's rate) and a cosine
     /// schedule for 8 epochs of 100; <c>best</c> with Adam (0.002) and a cosine schedule for 13 epochs of 100 on
-    /// batches augmented as <c>simple</c>'s, a loss with label smoothing 0.1 (<see cref="SoftmaxWithLoss.LabelSmoothing"/>),
+    /// batches augmented as <c>simple</c>'s but with strokes thickened or thinned by up to 0.8 (heavier pens), a loss with label smoothing 0.1 (<see cref="SoftmaxWithLoss.LabelSmoothing"/>),
     /// and the averaged weights kept (<see cref="TrainerOptions.WeightAveragingDecay"/> 0.999); <c>fast</c> with Adam peaking at 0.01 on a one-cycle schedule for 1,640 steps of 64 (1.75 epochs of MNIST), against labels smoothed by 0.1.
     /// </summary>
     /// <exception cref="ArgumentException">The name is not one of <see cref="Names"/>.</exception>
@@ -91,8 +91,9 @@ public static class ModelCatalog
                 Epochs = 13,
                 WeightAveragingDecay = 0.999f,
                 Schedule = new CosineSchedule(),
+                // Thickness 0.8 rather than simple's 0.5: seeds 1-3 ended at 99.64 / 99.63 / 99.63 % against 99.56 / 99.64 / 99.61 %.
                 Augmentation = new ImageAugmentation(
-                    new ImageAugmentationOptions { MaxShift = 2, MaxRotationDegrees = 10f, MaxScaleChange = 0.1f, MaxThicknessChange = 0.5f }, seed),
+                    new ImageAugmentationOptions { MaxShift = 2, MaxRotationDegrees = 10f, MaxScaleChange = 0.1f, MaxThicknessChange = 0.8f }, seed),
             }),
         };
     }

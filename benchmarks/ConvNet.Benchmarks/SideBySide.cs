@@ -1,5 +1,7 @@
 using System.Globalization;
 using ConvNet.Core.Data;
+using ConvNet.Core.Models;
+using ConvNet.Core.Networks;
 using ConvNet.Datasets;
 using ConvNet.Mnist.Bench;
 
@@ -8,7 +10,8 @@ namespace ConvNet.Benchmarks;
 /// <summary>
 /// The console sample's <c>bench</c> with ONNX Runtime beside ConvNet's inference, on MNIST's 10,000 test images: the
 /// same exported network, the two engines taking turns, several rounds in one process, each round's JSON line printed
-/// (<c>side-by-side N random</c>: on the bench's dense random pictures instead).
+/// (<c>side-by-side N random</c>: on the bench's dense random pictures instead; <c>--model FILE</c>: inference on a saved
+/// model instead of the bench's own network, which 150 training steps leave far from trained).
 /// The sample carries no native engine, so the comparison lives here with the other benchmarks.
 /// </summary>
 internal static class SideBySide
@@ -19,7 +22,11 @@ internal static class SideBySide
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rounds);
 
         // "random": the bench's dense random pictures instead of MNIST's digits, whose blank windows ConvNet skips.
-        bool random = args.Length > 1 && args[1] == "random";
+        bool random = args.Contains("random");
+
+        // "--model FILE": time inference on a saved model (a trained network, as deployed) instead of the bench's own.
+        int modelArgument = Array.IndexOf(args, "--model");
+        INetwork? model = modelArgument > 0 && modelArgument + 1 < args.Length ? Model.Load(args[modelArgument + 1]).Network : null;
         LabeledDataset? images = null;
         if (!random)
         {
@@ -30,7 +37,8 @@ internal static class SideBySide
         for (int round = 1; round <= rounds; round++)
         {
             Console.WriteLine($"round {round} of {rounds}");
-            PerformanceReport report = PerformanceBenchmark.Run(data: images, progress: Console.Out, peer: (network, data) => new OnnxRuntimePeer(network, data));
+            PerformanceReport report = PerformanceBenchmark.Run(
+                new PerformanceBenchmarkOptions { InferenceNetwork = model }, images, Console.Out, (network, data) => new OnnxRuntimePeer(network, data));
             Console.WriteLine(report.ToJson());
         }
 

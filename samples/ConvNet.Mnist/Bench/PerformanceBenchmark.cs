@@ -54,8 +54,9 @@ public static class PerformanceBenchmark
 
         // Inference side by side with the peer on the same network (same weights, same images), the two taking turns
         // pass by pass and block by block so that drift and load hit both alike.
-        using IInferencePeer? peerEngine = peer?.Invoke(network, data);
-        var engines = new List<Action<int, int>> { (start, count) => network.Predict(data.Inputs.SliceBatch(start, count)) };
+        INetwork inferenceNetwork = options.InferenceNetwork ?? network;
+        using IInferencePeer? peerEngine = peer?.Invoke(inferenceNetwork, data);
+        var engines = new List<Action<int, int>> { (start, count) => inferenceNetwork.Predict(data.Inputs.SliceBatch(start, count)) };
         if (peerEngine is not null)
         {
             engines.Add(peerEngine.Predict);

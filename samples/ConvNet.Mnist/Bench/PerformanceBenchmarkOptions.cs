@@ -1,3 +1,5 @@
+using ConvNet.Core.Networks;
+
 namespace ConvNet.Mnist.Bench;
 
 /// <summary>How long and on what <see cref="PerformanceBenchmark.Run"/> measures. The defaults take a few seconds.</summary>
@@ -37,6 +39,16 @@ public sealed record PerformanceBenchmarkOptions
     /// predictions at the batch size and at 1, and single-image latency on one thread against all of them.
     /// </summary>
     public bool Verbose { get; init; }
+
+    /// <summary>
+    /// The network whose inference is timed (with the peer's on its export), for example a trained model; null for the
+    /// benchmark's own SimpleConvNet as its timed training steps left it. Training is always timed on its own network.
+    /// </summary>
+    /// <remarks>
+    /// A prediction's cost depends on the weights: the inference kernels skip inputs that are exactly zero, and a trained
+    /// network's ReLUs leave more of them than one 150 steps from its initialization.
+    /// </remarks>
+    public INetwork? InferenceNetwork { get; init; }
 
     /// <summary>Seed of the network's weights and of the synthetic images.</summary>
     public int Seed { get; init; } = 1;

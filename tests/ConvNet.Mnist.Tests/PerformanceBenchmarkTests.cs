@@ -80,6 +80,22 @@ public class PerformanceBenchmarkTests
         progress.ToString().Should().Contain("ConvNet again, ").And.Contain("same run");
     }
 
+    [Fact]
+    public void A_given_inference_network_is_the_one_timed_and_handed_to_the_peer()
+    {
+        // A trained model, as deployed: its weights, not the benchmark's own network's, are what the peer is made from.
+        Sequential model = SimpleConvNet.Create(seed: 7);
+        var options = new PerformanceBenchmarkOptions
+        {
+            TimedSteps = 1, WarmupSteps = 0, InferenceImages = 100, InferencePasses = 1, LatencyRuns = 1, GemmRuns = 1, InferenceNetwork = model,
+        };
+        INetwork? handed = null;
+
+        PerformanceBenchmark.Run(options, peer: (network, data) => new CountingPeer(handed = network, data));
+
+        handed.Should().BeSameAs(model);
+    }
+
     /// <summary>A real second engine: another call path into the same network, counting the images it scored.</summary>
     private sealed class CountingPeer(INetwork network, LabeledDataset data) : IInferencePeer
     {

@@ -67,7 +67,7 @@ internal static unsafe class BatchNormalizationKernels
             var pass = new Pass
             {
                 First = dy, Normalized = normalizedData, Result = dx, Gamma = gammaData, InverseStd = inverseStdData,
-                Mean = dBeta, Variance = dGamma, BatchSize = batchSize, Features = features, PlaneSize = planeSize,
+                BetaGradient = dBeta, GammaGradient = dGamma, BatchSize = batchSize, Features = features, PlaneSize = planeSize,
             };
             WorkerPool.Run(&BackwardFeature, &pass, features);
         }
@@ -137,8 +137,8 @@ internal static unsafe class BatchNormalizationKernels
             gradientDotNormalized += TensorPrimitives.Dot(gradient, pass.Plane(pass.Normalized, item, feature));
         }
 
-        pass.Mean[feature] = (float)gradientSum;
-        pass.Variance[feature] = (float)gradientDotNormalized;
+        pass.BetaGradient[feature] = (float)gradientSum;
+        pass.GammaGradient[feature] = (float)gradientDotNormalized;
         float scale = pass.Gamma[feature] * pass.InverseStd[feature];
         float meanGradient = (float)(gradientSum / count);
         float meanGradientDotNormalized = (float)(gradientDotNormalized / count);
@@ -162,7 +162,7 @@ internal static unsafe class BatchNormalizationKernels
         }
     }
 
-    /// <summary>One call's arguments, passed to the workers by pointer (backward keeps dβ in Mean and dγ in Variance).</summary>
+    /// <summary>One call's arguments, passed to the workers by pointer (First and Result: x and y forward, dy and dx backward).</summary>
     private struct Pass
     {
         public float* First;
@@ -173,6 +173,8 @@ internal static unsafe class BatchNormalizationKernels
         public float* Mean;
         public float* Variance;
         public float* InverseStd;
+        public float* GammaGradient;
+        public float* BetaGradient;
         public float Epsilon;
         public int BatchSize;
         public int Features;

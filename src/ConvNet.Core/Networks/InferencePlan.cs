@@ -123,17 +123,8 @@ internal sealed class InferencePlan
             WindowGeometry geometry = convolution.GeometryFor(input.Shape);
             FloatTensor output = InferenceBuffers.Rent(
                 new TensorShape(convolved[0], convolved[1], _epilogue.OutputHeight(geometry), _epilogue.OutputWidth(geometry)));
-            if (DirectConvolution.Supports(geometry))
-            {
-                DirectConvolution.Forward(
-                    input.ReadOnlySpan, convolution.Weight.Value.ReadOnlySpan, convolution.Bias.Value.ReadOnlySpan, output.Span, convolved[0], geometry, _epilogue);
-            }
-            else
-            {
-                FusedConvolution.Forward(
-                    input.ReadOnlySpan, convolution.Weight.Value.ReadOnlySpan, convolution.Bias.Value.ReadOnlySpan, output.Span, convolved[0], geometry, _epilogue);
-            }
-
+            ConvolutionRunKernel.Forward(
+                input.ReadOnlySpan, convolution.Weight.Value.ReadOnlySpan, convolution.Bias.Value.ReadOnlySpan, output.Span, [], convolved[0], geometry, _epilogue);
             return output;
         }
     }

@@ -116,17 +116,8 @@ internal sealed class TrainingPlan
             FloatTensor output = LayerGuard.Reuse(
                 ref _output, new TensorShape(convolved[0], convolved[1], _epilogue.OutputHeight(_geometry), _epilogue.OutputWidth(_geometry)));
             Span<int> maxIndices = _epilogue.PoolSize > 1 ? LayerGuard.Reuse(ref _maxIndices, output.Length) : [];
-            if (DirectConvolution.Supports(_geometry))
-            {
-                // Unpadded: read in place, windows of zeros skipped (the same values and indices, bit for bit).
-                DirectConvolution.Forward(
-                    input.ReadOnlySpan, _convolution.Weight.Value.ReadOnlySpan, _convolution.Bias.Value.ReadOnlySpan, output.Span, maxIndices, convolved[0], _geometry, _epilogue);
-            }
-            else
-            {
-                FusedConvolution.Forward(
-                    input.ReadOnlySpan, _convolution.Weight.Value.ReadOnlySpan, _convolution.Bias.Value.ReadOnlySpan, output.Span, maxIndices, convolved[0], _geometry, _epilogue);
-            }
+            ConvolutionRunKernel.Forward(
+                input.ReadOnlySpan, _convolution.Weight.Value.ReadOnlySpan, _convolution.Bias.Value.ReadOnlySpan, output.Span, maxIndices, convolved[0], _geometry, _epilogue);
 
             // Backward unrolls the input again (see Convolution.Forward): keep a copy, the caller may reuse its tensor.
             input.ReadOnlySpan.CopyTo(LayerGuard.Reuse(ref _input, input.Shape).Span);

@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using ConvNet.Core.Kernels;
 using ConvNet.Core.Layers;
 using ConvNet.Core.Networks;
 
@@ -14,7 +14,6 @@ public sealed class Adam : Optimizer
 {
     private readonly float[][] _firstMoments;
     private readonly float[][] _secondMoments;
-    private readonly float[] _scratch;
 
     /// <summary>Creates Adam over <paramref name="parameters"/>, with zero moments.</summary>
     /// <exception cref="ArgumentOutOfRangeException">
@@ -33,7 +32,6 @@ public sealed class Adam : Optimizer
         Epsilon = RequirePositive(epsilon, nameof(epsilon));
         _firstMoments = CreateStateBuffers();
         _secondMoments = CreateStateBuffers();
-        _scratch = CreateScratchBuffer();
     }
 
     /// <summary>Creates Adam over every parameter of <paramref name="network"/>.</summary>
@@ -54,19 +52,10 @@ public sealed class Adam : Optimizer
     /// <inheritdoc />
     private protected override void Update(int index, Span<float> value, ReadOnlySpan<float> gradient)
     {
-        var firstMoment = _firstMoments[index].AsSpan();
-        var secondMoment = _secondMoments[index].AsSpan();
-        var gradientSquared = _scratch.AsSpan(0, value.Length);
-
-        TensorPrimitives.Multiply(firstMoment, Beta1, firstMoment);
-        TensorPrimitives.MultiplyAdd(gradient, 1f - Beta1, firstMoment, firstMoment);
-        TensorPrimitives.Multiply(gradient, gradient, gradientSquared);
-        TensorPrimitives.Multiply(secondMoment, Beta2, secondMoment);
-        TensorPrimitives.MultiplyAdd(gradientSquared, 1f - Beta2, secondMoment, secondMoment);
-
         // Both corrections start far below 1 and approach it; computing them in double keeps beta^t exact enough.
         float firstCorrection = (float)(1.0 - Math.Pow(Beta1, StepCount));
         float secondCorrection = (float)(1.0 - Math.Pow(Beta2, StepCount));
-        AdaptiveStep.Apply(value, firstMoment, secondMoment, secondCorrection, LearningRate / firstCorrection, Epsilon, _scratch);
+        AdamKernel.Update(
+            value, gradient, _firstMoments[index], _secondMoments[index], Beta1, Beta2, secondCorrection, LearningRate / firstCorrection, Epsilon);
     }
 }

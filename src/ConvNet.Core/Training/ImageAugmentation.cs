@@ -1,3 +1,4 @@
+using ConvNet.Core.Kernels;
 using ConvNet.Core.Tensors;
 
 namespace ConvNet.Core.Training;
@@ -83,7 +84,7 @@ public sealed class ImageAugmentation : IBatchAugmentation
                         _scratch = new float[planeSize];
                     }
 
-                    ChangeThickness(output, _scratch.AsSpan(0, planeSize), height, width, thickness);
+                    StrokeThickness.Change(output, _scratch.AsSpan(0, planeSize), height, width, thickness);
                 }
             }
         }
@@ -107,34 +108,6 @@ public sealed class ImageAugmentation : IBatchAugmentation
         float fill = 0f,
         float scale = 1f) =>
         new Plane(source, height, width, flip, fill).Warp(destination, shiftX, shiftY, angle, scale);
-
-    /// <summary>
-    /// plane [height, width] = lerp(plane, dilation, t) for t above 0, lerp(plane, erosion, −t) below; the dilation (erosion)
-    /// is the largest (smallest) of each pixel and its four neighbours inside the plane. <paramref name="copy"/> is scratch
-    /// space of the plane's size.
-    /// </summary>
-    internal static void ChangeThickness(Span<float> plane, Span<float> copy, int height, int width, float t)
-    {
-        plane.CopyTo(copy);
-        bool thicken = t > 0f;
-        float weight = MathF.Abs(t);
-        for (int y = 0; y < height; y++)
-        {
-            for (int x = 0; x < width; x++)
-            {
-                int index = (y * width) + x;
-                float value = copy[index];
-                float extreme = value;
-                extreme = Pick(extreme, x > 0 ? copy[index - 1] : value, thicken);
-                extreme = Pick(extreme, x < width - 1 ? copy[index + 1] : value, thicken);
-                extreme = Pick(extreme, y > 0 ? copy[index - width] : value, thicken);
-                extreme = Pick(extreme, y < height - 1 ? copy[index + width] : value, thicken);
-                plane[index] = value + (weight * (extreme - value));
-            }
-        }
-
-        static float Pick(float current, float candidate, bool largest) => largest ? MathF.Max(current, candidate) : MathF.Min(current, candidate);
-    }
 
     /// <summary>One channel of one image, read as if already mirrored when <see cref="_flip"/> is set.</summary>
     private readonly ref struct Plane(ReadOnlySpan<float> source, int height, int width, bool flip, float fill)
@@ -202,10 +175,22 @@ public sealed class ImageAugmentation : IBatchAugmentation
             int top = (int)MathF.Floor(y);
             float right = x - left;
             float bottom = y - top;
-            return (Pixel(left, top) * (1f - right) * (1f - bottom))
-                + (Pixel(left + 1, top) * right * (1f - bottom))
-                + (Pixel(left, top + 1) * (1f - right) * bottom)
-                + (Pixel(left + 1, top + 1) * right * bottom);
+            float topLeft, topRight, bottomLeft, bottomRight;
+            if (!_flip && (uint)left < (uint)(width - 1) && (uint)top < (uint)(height - 1))
+            {
+                // All four pixels inside the plane (most of it): read without the per-pixel checks.
+                int index = (top * width) + left;
+                (topLeft, topRight, bottomLeft, bottomRight) = (_source[index], _source[index + 1], _source[index + width], _source[index + width + 1]);
+            }
+            else
+            {
+                (topLeft, topRight, bottomLeft, bottomRight) = (Pixel(left, top), Pixel(left + 1, top), Pixel(left, top + 1), Pixel(left + 1, top + 1));
+            }
+
+            return (topLeft * (1f - right) * (1f - bottom))
+                + (topRight * right * (1f - bottom))
+                + (bottomLeft * (1f - right) * bottom)
+                + (bottomRight * right * bottom);
         }
 
         private float Pixel(int x, int y)

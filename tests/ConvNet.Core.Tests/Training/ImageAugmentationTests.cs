@@ -1,3 +1,4 @@
+using ConvNet.Core.Kernels;
 using ConvNet.Core.Tensors;
 using ConvNet.Core.Training;
 
@@ -135,9 +136,9 @@ public class ImageAugmentationTests
         }
 
         float[] thicker = [.. plane];
-        ImageAugmentation.ChangeThickness(thicker, new float[20], 4, 5, 0.5f);
+        StrokeThickness.Change(thicker, new float[20], 4, 5, 0.5f);
         float[] thinner = [.. plane];
-        ImageAugmentation.ChangeThickness(thinner, new float[20], 4, 5, -1f);
+        StrokeThickness.Change(thinner, new float[20], 4, 5, -1f);
 
         thicker[(1 * 5) + 1].Should().Be(0.5f, "half-way to the stroke's 1 beside it");
         thicker[(1 * 5) + 3].Should().Be(0.75f, "half-way from 0.5 to the 1 beside it");

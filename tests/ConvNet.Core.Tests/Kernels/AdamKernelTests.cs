@@ -8,12 +8,8 @@ namespace ConvNet.Core.Tests.Kernels;
 /// </summary>
 // The thread count is process-wide: this runs alone, in the non-parallel collection.
 [Collection(RunsAlone.Name)]
-public sealed class AdamKernelTests : IDisposable
+public sealed class AdamKernelTests : RestoresThreadCount
 {
-    private readonly int _threadsBefore = ConvNetRuntime.ThreadCount;
-
-    public void Dispose() => ConvNetRuntime.ThreadCount = _threadsBefore;
-
     [Theory]
     [InlineData(1)]
     [InlineData(13)]

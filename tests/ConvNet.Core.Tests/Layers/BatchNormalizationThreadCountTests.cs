@@ -5,12 +5,8 @@ namespace ConvNet.Core.Tests.Layers;
 
 // The thread count is process-wide: this runs alone, in the non-parallel collection.
 [Collection(RunsAlone.Name)]
-public sealed class BatchNormalizationThreadCountTests : IDisposable
+public sealed class BatchNormalizationThreadCountTests : RestoresThreadCount
 {
-    private readonly int _threadsBefore = ConvNetRuntime.ThreadCount;
-
-    public void Dispose() => ConvNetRuntime.ThreadCount = _threadsBefore;
-
     [Theory]
     [InlineData(new[] { 8, 6, 5, 7 })]
     [InlineData(new[] { 3, 32, 28, 28 })]

@@ -6,12 +6,8 @@ namespace ConvNet.Core.Tests.Networks;
 
 // The thread count is process-wide: this runs alone, in the non-parallel collection.
 [Collection(RunsAlone.Name)]
-public sealed class InferencePlanThreadCountTests : IDisposable
+public sealed class InferencePlanThreadCountTests : RestoresThreadCount
 {
-    private readonly int _threadsBefore = ConvNetRuntime.ThreadCount;
-
-    public void Dispose() => ConvNetRuntime.ThreadCount = _threadsBefore;
-
     [Fact]
     public void Batches_split_over_the_cores_give_the_single_thread_bits()
     {

@@ -1,7 +1,7 @@
 using ConvNet.Core.Layers;
 using ConvNet.Core.Networks;
-using ConvNet.Core.Tensors;
 using ConvNet.Core.Optimizers;
+using ConvNet.Core.Tensors;
 using ConvNet.Core.Training;
 
 namespace ConvNet.Datasets;

@@ -24,7 +24,8 @@ internal static class StrokeThickness
             if (y > 0 && y < height - 1 && width > 2)
             {
                 // Inside the plane all four neighbours exist: whole vectors from column 1, the same operations as a pixel's
-                // below (the maximum or minimum of the five is the same in any order; then a multiply and an add, not fused).
+                // below (for an image's finite values the maximum or minimum of the five is the same in any order; then a
+                // multiply and an add, not fused).
                 ChangePixel(plane, copy, y, 0, height, width, thicken, weight);
                 var weights = new Vector<float>(weight);
                 for (x = 1; x <= width - 1 - Vector<float>.Count; x += Vector<float>.Count)

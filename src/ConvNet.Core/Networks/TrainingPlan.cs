@@ -13,7 +13,9 @@ namespace ConvNet.Core.Networks;
 /// A fused stage keeps its input, its (pooled) output and where each pooled maximum came from; its backward pass rebuilds
 /// each image's convolution-output gradient from those (<see cref="ConvolutionOutputGradient"/>). So the batch-sized
 /// convolution output, ReLU output and their gradients, each as large as the convolution's output, are never written,
-/// and the parameter and input gradients are bit for bit those of the layers run one by one. The stages reuse their
+/// and the parameter and input gradients are bit for bit those of the layers run one by one — except a pooled stage's
+/// weight and bias gradients where <see cref="PooledWeightGradient"/> serves its windows: those sum only the products at
+/// the pooled maxima (the others are zero), the same sums in another order. The stages reuse their
 /// buffers while the batch shape stays the same (nothing is allocated in steady state); one training loop per network.
 /// </remarks>
 internal sealed class TrainingPlan
@@ -133,15 +135,25 @@ internal sealed class TrainingPlan
             fixed (float* gradient = outputGradient.ReadOnlySpan, output = _output!.ReadOnlySpan)
             fixed (int* maxIndices = _maxIndices)
             {
+                int pooledPlane = _epilogue.OutputHeight(_geometry) * _epilogue.OutputWidth(_geometry);
+                float* reluOutput = _epilogue.Relu ? output : null;
                 ConvolutionOutputGradient source = _epilogue switch
                 {
-                    { PoolSize: > 1 } => ConvolutionOutputGradient.ThroughMaxPooling(
-                        gradient, _epilogue.Relu ? output : null, maxIndices, _epilogue.OutputHeight(_geometry) * _epilogue.OutputWidth(_geometry)),
+                    { PoolSize: > 1 } => ConvolutionOutputGradient.ThroughMaxPooling(gradient, reluOutput, maxIndices, pooledPlane),
                     { Relu: true } => ConvolutionOutputGradient.ThroughRelu(gradient, output),
                     _ => ConvolutionOutputGradient.Dense(gradient),
                 };
-                ConvolutionKernels.ParameterGradients(
-                    input.ReadOnlySpan, source, _convolution.Weight.Gradient.Span, _convolution.Bias.Gradient.Span, batchSize, _geometry);
+                if (_epilogue.PoolSize > 1 && PooledWeightGradient.Supports(_geometry))
+                {
+                    PooledWeightGradient.Compute(
+                        input.ReadOnlySpan, gradient, reluOutput, maxIndices, pooledPlane, _convolution.Weight.Gradient.Span, _convolution.Bias.Gradient.Span, batchSize, _geometry);
+                }
+                else
+                {
+                    ConvolutionKernels.ParameterGradients(
+                        input.ReadOnlySpan, source, _convolution.Weight.Gradient.Span, _convolution.Bias.Gradient.Span, batchSize, _geometry);
+                }
+
                 if (_convolution.ComputesInputGradient)
                 {
                     ConvolutionKernels.InputGradient(

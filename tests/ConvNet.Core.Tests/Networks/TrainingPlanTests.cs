@@ -1,3 +1,4 @@
+using ConvNet.Core.Kernels;
 using ConvNet.Core.Layers;
 using ConvNet.Core.Networks;
 using ConvNet.Core.Tensors;
@@ -7,11 +8,13 @@ namespace ConvNet.Core.Tests.Networks;
 
 /// <summary>
 /// The fused training step behind <see cref="Sequential.ComputeGradients"/> against the layers' own Forward and Backward
-/// run one by one: the same loss and the same parameter gradients, bit for bit.
+/// run one by one: the same loss and the same parameter gradients, bit for bit, except where a pooled convolution's
+/// weight and bias gradients are summed over the pooled maxima alone (<see cref="PooledWeightGradient"/>): the same sums
+/// in another order, equal to rounding.
 /// </summary>
 public sealed class TrainingPlanTests
 {
-    public static TheoryData<string> Networks => new() { "simple", "deep", "best", "every layer", "pool then relu", "relu only", "pool only", "strided", "rectangular", "padded pooling" };
+    public static TheoryData<string> Networks => new() { "simple", "deep", "best", "every layer", "pool then relu", "relu only", "pool only", "strided", "rectangular", "padded pooling", "pooled windows" };
 
     [Fact]
     public void The_seeds_network_fuses_its_convolution_with_the_relu_and_the_pooling()
@@ -21,7 +24,7 @@ public sealed class TrainingPlanTests
 
     [Theory]
     [MemberData(nameof(Networks))]
-    public void Gradients_equal_the_layer_by_layer_gradients_bit_for_bit(string name)
+    public void Gradients_equal_the_layer_by_layer_gradients(string name)
     {
         Sequential network = Build(name);
         foreach (Dropout dropout in network.Layers.OfType<Dropout>())
@@ -37,10 +40,21 @@ public sealed class TrainingPlanTests
             (float expectedLoss, float[][] expected) = LayerByLayer(network, input, labels);
             float loss = network.ComputeGradients(input, labels);
             loss.Should().Be(expectedLoss, $"{name}, batch {batchSize}");
+            HashSet<Parameter> reordered = SummedOverMaxima(network);
             for (int parameter = 0; parameter < expected.Length; parameter++)
             {
-                network.Parameters[parameter].Parameter.Gradient.ToArray().Should().Equal(
-                    expected[parameter], $"{name}, batch {batchSize}: {network.Parameters[parameter].Name}");
+                (string parameterName, Parameter value) = (network.Parameters[parameter].Name, network.Parameters[parameter].Parameter);
+                float[] actual = value.Gradient.ToArray();
+                if (reordered.Contains(value))
+                {
+                    // Sums of up to a few thousand products in another order: within 1e-5 of the largest gradient.
+                    float scale = Math.Max(1e-3f, expected[parameter].Max(Math.Abs));
+                    actual.Zip(expected[parameter], (a, e) => Math.Abs(a - e)).Max().Should().BeLessThan(1e-5f * scale, $"{name}, batch {batchSize}: {parameterName}");
+                }
+                else
+                {
+                    actual.Should().Equal(expected[parameter], $"{name}, batch {batchSize}: {parameterName}");
+                }
             }
         }
     }
@@ -61,6 +75,34 @@ public sealed class TrainingPlanTests
         network.Parameters.Select(parameter => parameter.Parameter.Gradient.ToArray()).Should().BeEquivalentTo(expected, options => options.WithStrictOrdering());
         network.ProfilePredict(input).Select(timing => (timing.Name, timing.Backward)).Should().Equal(
             ("conv1+relu1+pool1", TimeSpan.Zero), ("affine1+relu2", TimeSpan.Zero), ("affine2", TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void The_seeds_convolution_sums_its_weight_gradient_over_the_pooled_maxima_where_the_machine_can()
+    {
+        Sequential network = SimpleConvNet.Create(seed: 1);
+        SummedOverMaxima(network).Should().HaveCount(Lanes256.IsSupported ? 2 : 0);
+    }
+
+    /// <summary>The weight and bias of every convolution whose fused stage takes <see cref="PooledWeightGradient"/>.</summary>
+    private static HashSet<Parameter> SummedOverMaxima(Sequential network)
+    {
+        ILayer[] layers = [.. network.Layers];
+        var parameters = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
+        var shape = new TensorShape([1, .. network.InputShape.ToArray()]);
+        for (int index = 0; index < layers.Length; index++)
+        {
+            if (layers[index] is Convolution convolution && ConvolutionRun.At(layers, index).Pooling is not null
+                && PooledWeightGradient.Supports(convolution.GeometryFor(shape)))
+            {
+                parameters.Add(convolution.Weight);
+                parameters.Add(convolution.Bias);
+            }
+
+            shape = layers[index].GetOutputShape(shape);
+        }
+
+        return parameters;
     }
 
     /// <summary>The reference: every layer's training-mode Forward, the loss, every layer's Backward.</summary>
@@ -95,6 +137,7 @@ public sealed class TrainingPlanTests
             "pool only" => Stack(builder => builder.Convolution(5, kernelSize: 3).MaxPool(2).Convolution(6, kernelSize: 1).MaxPool(2)),
             "rectangular" => Stack(builder => builder.Convolution(5, kernelSize: (3, 2), padding: 1).Relu().MaxPool(2).Convolution(4, kernelSize: (1, 3)).MaxPool((2, 1), stride: 2).Relu()),
             "padded pooling" => Stack(builder => builder.Convolution(5, kernelSize: 3).Relu().MaxPool(2, padding: 1)),
+            "pooled windows" => Stack(builder => builder.Convolution(5, kernelSize: (3, 5)).MaxPool(2).Convolution(4, kernelSize: 4).Relu().MaxPool(2)),
             _ => Stack(builder => builder.Convolution(5, kernelSize: 3, stride: 2, padding: 1).Relu().MaxPool(2).Convolution(7, kernelSize: 2, stride: 2)),
         };
         TestModels.Randomize(network, seed: 1);

@@ -1,0 +1,184 @@
+using ConvNet.Core.Kernels;
+using ConvNet.Core.Layers;
+using ConvNet.Core.Tensors;
+
+namespace ConvNet.Core.Tests.Kernels;
+
+/// <summary>
+/// The weight and bias gradients summed over the pooled maxima alone against their definition (every convolution output
+/// position's gradient times its window, in double precision) and against the dense kernel the training plan used before;
+/// the thread count changes no bit.
+/// </summary>
+// The thread count is process-wide: this runs alone, in the non-parallel collection.
+[Collection(RunsAlone.Name)]
+public sealed class PooledWeightGradientTests : RestoresThreadCount
+{
+    // (channels, height, width, filters, kernel height, kernel width, stride, pool): the seed's layer, the fast recipe's
+    // first layer, several channels (rows of a filter in more than one pass of five), rectangular windows, the widest
+    // (eight) and narrowest (four) rows taken, stride 2, 3×3 pooling and convolution rows the pooling leaves out.
+    public static TheoryData<int, int, int, int, int, int, int, int> Geometries => new()
+    {
+        { 1, 28, 28, 30, 5, 5, 1, 2 },
+        { 1, 28, 28, 16, 5, 5, 1, 2 },
+        { 3, 13, 12, 7, 3, 5, 1, 2 },
+        { 2, 16, 17, 5, 8, 8, 1, 3 },
+        { 4, 11, 14, 3, 2, 4, 2, 2 },
+        { 1, 9, 30, 33, 6, 7, 1, 2 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Geometries))]
+    public void Gradients_equal_their_definition_on_every_thread_count(
+        int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int stride, int pool)
+    {
+        var random = new Random(channels + (3 * height) + (7 * filters) + (11 * kernelWidth) + (13 * stride) + pool);
+        Convolution convolution = FusedConvolutionTests.RandomConvolution(random, channels, filters, (kernelHeight, kernelWidth), stride, padding: 0);
+        foreach (int batchSize in new[] { 1, 5, 37 })
+        {
+            FloatTensor input = TestTensors.Uniform(random, batchSize, channels, height, width);
+            WindowGeometry geometry = convolution.GeometryFor(input.Shape);
+            PooledWeightGradient.Supports(geometry).Should().Be(Lanes256.IsSupported);
+            if (!Lanes256.IsSupported)
+            {
+                return;
+            }
+
+            foreach (bool relu in new[] { false, true })
+            {
+                var epilogue = new ConvolutionEpilogue(relu, pool);
+                Forward forward = RunForward(convolution, input, geometry, epilogue, random);
+                (double[] expectedWeight, double[] expectedBias) = Definition(input, forward, geometry, filters, batchSize);
+
+                ConvNetRuntime.ThreadCount = 1;
+                (float[] weight, float[] bias) = Pooled(input, forward, geometry, filters, batchSize);
+                ConvNetRuntime.ThreadCount = ConvNetRuntime.MaxThreadCount;
+                (float[] weightOnAll, float[] biasOnAll) = Pooled(input, forward, geometry, filters, batchSize);
+
+                string because = $"batch {batchSize}, ReLU {relu}";
+                weightOnAll.Should().Equal(weight, because);
+                biasOnAll.Should().Equal(bias, because);
+                ShouldBeClose(weight, expectedWeight, because);
+                ShouldBeClose(bias, expectedBias, because);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_seeds_layer_agrees_with_the_dense_kernel_to_rounding()
+    {
+        // What the training plan ran before: the dense per-image gradient planes rebuilt from the same maxima.
+        var random = new Random(4);
+        Convolution convolution = FusedConvolutionTests.RandomConvolution(random, 1, 30, (5, 5), 1, padding: 0);
+        FloatTensor input = TestTensors.Uniform(random, 100, 1, 28, 28);
+        WindowGeometry geometry = convolution.GeometryFor(input.Shape);
+        var epilogue = new ConvolutionEpilogue(Relu: true, PoolSize: 2);
+        Forward forward = RunForward(convolution, input, geometry, epilogue, random);
+        (float[] weight, float[] bias) = Pooled(input, forward, geometry, 30, 100);
+        (float[] denseWeight, float[] denseBias) = Dense(input, forward, geometry, 30, 100);
+
+        ShouldBeClose(weight, [.. denseWeight.Select(value => (double)value)], "weights");
+        ShouldBeClose(bias, [.. denseBias.Select(value => (double)value)], "biases");
+    }
+
+    [Theory]
+    [InlineData(1, 3, 3, 0)]
+    [InlineData(1, 5, 5, 1)]
+    [InlineData(1, 5, 9, 0)]
+    [InlineData(1, 9, 3, 0)]
+    public void Padded_windows_and_rows_outside_four_to_eight_pixels_are_left_to_the_dense_kernel(int channels, int kernelHeight, int kernelWidth, int padding)
+    {
+        PooledWeightGradient.Supports(new WindowGeometry(channels, 20, 20, kernelHeight, kernelWidth, 1, padding)).Should().BeFalse();
+    }
+
+    /// <summary>The fused training forward's outputs and maxima, and a random gradient for the pooled values.</summary>
+    private sealed record Forward(float[] Output, int[] MaxIndices, float[] Gradient, int PooledPlane, bool Relu);
+
+    private static Forward RunForward(Convolution convolution, FloatTensor input, WindowGeometry geometry, ConvolutionEpilogue epilogue, Random random)
+    {
+        int batchSize = input.Shape[0];
+        int pooledPlane = epilogue.OutputHeight(geometry) * epilogue.OutputWidth(geometry);
+        int length = batchSize * convolution.FilterCount * pooledPlane;
+        (float[] output, int[] maxIndices) = (new float[length], new int[length]);
+        DirectConvolution.Forward(
+            input.ReadOnlySpan, convolution.Weight.Value.ReadOnlySpan, convolution.Bias.Value.ReadOnlySpan, output, maxIndices, batchSize, geometry, epilogue);
+        float[] gradient = [.. Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() - 0.5))];
+        return new Forward(output, maxIndices, gradient, pooledPlane, epilogue.Relu);
+    }
+
+    /// <summary>Σ over images and convolution output positions of dLoss/dOutput · window, the output gradient rebuilt as the layers pass it down.</summary>
+    private static (double[] Weight, double[] Bias) Definition(FloatTensor input, Forward forward, WindowGeometry geometry, int filters, int batchSize)
+    {
+        double[] weight = new double[filters * geometry.PatchSize];
+        double[] bias = new double[filters];
+        ReadOnlySpan<float> pixels = input.ReadOnlySpan;
+        for (int image = 0; image < batchSize; image++)
+        {
+            for (int filter = 0; filter < filters; filter++)
+            {
+                for (int pooled = 0; pooled < forward.PooledPlane; pooled++)
+                {
+                    int at = (((image * filters) + filter) * forward.PooledPlane) + pooled;
+                    if (forward.Relu && !(forward.Output[at] > 0f))
+                    {
+                        continue;   // the ReLU's gradient is zero there
+                    }
+
+                    // The pooled gradient reaches only the window's maximum; every other output position gets zero.
+                    double gradient = forward.Gradient[at];
+                    int outputY = Math.DivRem(forward.MaxIndices[at], geometry.OutputWidth, out int outputX);
+                    bias[filter] += gradient;
+                    for (int channel = 0; channel < geometry.Channels; channel++)
+                    {
+                        for (int y = 0; y < geometry.WindowHeight; y++)
+                        {
+                            for (int x = 0; x < geometry.WindowWidth; x++)
+                            {
+                                int pixel = (((((image * geometry.Channels) + channel) * geometry.Height) + (outputY * geometry.Stride) + y) * geometry.Width)
+                                    + (outputX * geometry.Stride) + x;
+                                weight[(filter * geometry.PatchSize) + (((channel * geometry.WindowHeight) + y) * geometry.WindowWidth) + x] += gradient * pixels[pixel];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        return (weight, bias);
+    }
+
+    private static unsafe (float[] Weight, float[] Bias) Pooled(FloatTensor input, Forward forward, WindowGeometry geometry, int filters, int batchSize)
+    {
+        float[] weight = new float[filters * geometry.PatchSize];
+        float[] bias = new float[filters];
+        fixed (float* gradient = forward.Gradient, output = forward.Output)
+        fixed (int* maxIndices = forward.MaxIndices)
+        {
+            PooledWeightGradient.Compute(input.ReadOnlySpan, gradient, forward.Relu ? output : null, maxIndices, forward.PooledPlane, weight, bias, batchSize, geometry);
+        }
+
+        return (weight, bias);
+    }
+
+    private static unsafe (float[] Weight, float[] Bias) Dense(FloatTensor input, Forward forward, WindowGeometry geometry, int filters, int batchSize)
+    {
+        float[] weight = new float[filters * geometry.PatchSize];
+        float[] bias = new float[filters];
+        fixed (float* gradient = forward.Gradient, output = forward.Output)
+        fixed (int* maxIndices = forward.MaxIndices)
+        {
+            var source = ConvolutionOutputGradient.ThroughMaxPooling(gradient, forward.Relu ? output : null, maxIndices, forward.PooledPlane);
+            ConvolutionKernels.ParameterGradients(input.ReadOnlySpan, source, weight, bias, batchSize, geometry);
+        }
+
+        return (weight, bias);
+    }
+
+    /// <summary>Each value within float rounding of a sum of that many terms: 1e-5 of the largest magnitude.</summary>
+    private static void ShouldBeClose(float[] actual, double[] expected, string because)
+    {
+        actual.Should().HaveCount(expected.Length);
+        double scale = Math.Max(1e-3, expected.Max(Math.Abs));
+        double worst = actual.Zip(expected, (a, e) => Math.Abs(a - e)).Max();
+        worst.Should().BeLessThan(1e-5 * scale, because);
+    }
+}

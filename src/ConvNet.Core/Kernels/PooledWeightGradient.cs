@@ -72,6 +72,13 @@ internal static unsafe class PooledWeightGradient
                 $"{weightGradient.Length} for {filters} filters of {geometry.PatchSize}, pooled plane {pooledPlane} of {geometry.OutputPositions} positions, padding {geometry.Padding}.");
         }
 
+        if (batchSize == 0)
+        {
+            weightGradient.Clear();
+            biasGradient.Clear();
+            return;
+        }
+
         // Where each convolution output position's window starts in its image.
         int[] origins = t_windowOrigins is { } array && array.Length >= geometry.OutputPositions ? array : (t_windowOrigins = new int[geometry.OutputPositions]);
         for (int position = 0; position < geometry.OutputPositions; position++)

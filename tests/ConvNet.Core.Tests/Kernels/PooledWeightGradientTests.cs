@@ -80,6 +80,22 @@ public sealed class PooledWeightGradientTests : RestoresThreadCount
         ShouldBeClose(bias, [.. denseBias.Select(value => (double)value)], "biases");
     }
 
+    [Fact]
+    public unsafe void An_empty_batch_gives_zero_gradients()
+    {
+        if (!Lanes256.IsSupported)
+        {
+            return;   // the kernel serves no geometry here
+        }
+
+        var geometry = new WindowGeometry(1, 8, 8, 5, 5, 1, 0);
+        float[] weight = [.. Enumerable.Repeat(7f, 2 * 25)];
+        float[] bias = [7f, 7f];
+        PooledWeightGradient.Compute([], null, null, null, 4, weight, bias, 0, geometry);
+        weight.Should().OnlyContain(value => value == 0f);
+        bias.Should().Equal(0f, 0f);
+    }
+
     [Theory]
     [InlineData(1, 3, 3, 0)]
     [InlineData(1, 5, 5, 1)]

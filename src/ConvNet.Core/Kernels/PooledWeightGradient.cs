@@ -44,7 +44,8 @@ internal static unsafe class PooledWeightGradient
 
     /// <summary>
     /// Whether the kernel serves <paramref name="geometry"/>: windows inside the image (no padding) whose rows fit one
-    /// 256-bit register and fill at least half of it (narrower rows are cheaper in the dense GEMM), on a machine with AVX2 and FMA.
+    /// 256-bit register and fill at least half of it (narrower rows would leave most of each register idle: the dense
+    /// kernel keeps them, untimed here), on a machine with AVX2 and FMA.
     /// </summary>
     public static bool Supports(WindowGeometry geometry) =>
         Lanes256.IsSupported && geometry.Padding == 0 && geometry.WindowWidth >= RowLanes / 2 && geometry.WindowWidth <= RowLanes;

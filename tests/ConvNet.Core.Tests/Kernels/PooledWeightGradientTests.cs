@@ -1,4 +1,5 @@
 using ConvNet.Core.Kernels;
+using CsCheck;
 using ConvNet.Core.Layers;
 using ConvNet.Core.Tensors;
 
@@ -61,6 +62,37 @@ public sealed class PooledWeightGradientTests : RestoresThreadCount
                 ShouldBeClose(bias, expectedBias, because);
             }
         }
+    }
+
+    [Fact]
+    public void Random_geometries_equal_their_definition()
+    {
+        if (!Lanes256.IsSupported)
+        {
+            return;   // the kernel serves no geometry here
+        }
+
+        // Channels, window, stride, pooling, filters, batch and the convolution rows the pooling leaves out, all at random.
+        Gen.Int[0, int.MaxValue].Sample(
+            seed =>
+            {
+                var random = new Random(seed);
+                (int channels, int kernelHeight, int kernelWidth) = (random.Next(1, 6), random.Next(1, 7), random.Next(4, 9));
+                (int stride, int pool, int filters, int batchSize) = (random.Next(1, 4), random.Next(2, 5), random.Next(1, 41), random.Next(1, 21));
+                int height = kernelHeight + (stride * ((pool * random.Next(1, 4)) - 1)) + random.Next(3);
+                int width = kernelWidth + (stride * ((pool * random.Next(1, 4)) - 1)) + random.Next(3);
+                Convolution convolution = FusedConvolutionTests.RandomConvolution(random, channels, filters, (kernelHeight, kernelWidth), stride, padding: 0);
+                FloatTensor input = TestTensors.Uniform(random, batchSize, channels, height, width);
+                WindowGeometry geometry = convolution.GeometryFor(input.Shape);
+                Forward forward = RunForward(convolution, input, geometry, new ConvolutionEpilogue(random.Next(2) == 0, pool), random);
+                (double[] expectedWeight, double[] expectedBias) = Definition(input, forward, geometry, filters, batchSize);
+                (float[] weight, float[] bias) = Pooled(input, forward, geometry, filters, batchSize);
+                string because = $"seed {seed}: {geometry}, {filters} filters, pool {pool}, batch {batchSize}, ReLU {forward.Relu}";
+                ShouldBeClose(weight, expectedWeight, because);
+                ShouldBeClose(bias, expectedBias, because);
+            },
+            iter: 200,
+            threads: 1);
     }
 
     [Fact]

@@ -112,6 +112,45 @@ public sealed class PooledWeightGradientTests : RestoresThreadCount
         ShouldBeClose(bias, [.. denseBias.Select(value => (double)value)], "biases");
     }
 
+    [Theory]
+    [InlineData(28, 28, 5, 5, 1)]
+    [InlineData(17, 30, 3, 6, 2)]
+    [InlineData(40, 9, 4, 4, 3)]
+    public unsafe void The_vectorized_list_of_maxima_is_the_scalar_one(int height, int width, int kernelHeight, int kernelWidth, int stride)
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            return;   // the scalar list is the only one here
+        }
+
+        // Any convolution output position as a maximum, zeros (skipped) and −0, NaN (kept) among the gradients; lengths with and without a tail.
+        var geometry = new WindowGeometry(1, height, width, kernelHeight, kernelWidth, stride, 0);
+        int[] origins = [.. Enumerable.Range(0, geometry.OutputPositions).Select(
+            position => (position / geometry.OutputWidth * stride * width) + (position % geometry.OutputWidth * stride))];
+        var random = new Random(height);
+        foreach (int length in new[] { 1, 16, 37, 144 })
+        {
+            float[] gradient = [.. Enumerable.Range(0, length).Select(_ => random.Next(4) switch { 0 => 0f, 1 => -0f, 2 when random.Next(8) == 0 => float.NaN, _ => (float)random.NextDouble() - 0.5f })];
+            int[] maxIndices = [.. Enumerable.Range(0, length).Select(_ => random.Next(geometry.OutputPositions))];
+            var lists = new (float[] Gradients, int[] Origins, int Count)[2];
+            foreach (bool vectorized in new[] { false, true })
+            {
+                (float[] gradients, int[] windowOrigins) = (new float[length + PooledWeightGradient.ListSlack], new int[length + PooledWeightGradient.ListSlack]);
+                fixed (float* source = gradient, listGradients = gradients)
+                fixed (int* indices = maxIndices, table = origins, listOrigins = windowOrigins)
+                {
+                    int count = PooledWeightGradient.ListMaxima(source, indices, length, table, geometry, listGradients, listOrigins, vectorized);
+                    lists[vectorized ? 1 : 0] = (gradients[..count], windowOrigins[..count], count);
+                }
+            }
+
+            lists[0].Count.Should().Be(gradient.Count(value => value != 0f), $"length {length}");
+            lists[1].Count.Should().Be(lists[0].Count, $"length {length}");
+            lists[1].Gradients.Select(BitConverter.SingleToInt32Bits).Should().Equal(lists[0].Gradients.Select(BitConverter.SingleToInt32Bits), $"length {length}");
+            lists[1].Origins.Should().Equal(lists[0].Origins, $"length {length}");
+        }
+    }
+
     [Fact]
     public unsafe void An_empty_batch_gives_zero_gradients()
     {

@@ -48,7 +48,7 @@ public sealed class PooledWeightGradientTests : RestoresThreadCount
             {
                 var epilogue = new ConvolutionEpilogue(relu, pool);
                 Forward forward = RunForward(convolution, input, geometry, epilogue, random);
-                (double[] expectedWeight, double[] expectedBias) = Definition(input, forward, geometry, filters, batchSize);
+                Sums expected = Definition(input, forward, geometry, filters, batchSize);
 
                 ConvNetRuntime.ThreadCount = 1;
                 (float[] weight, float[] bias) = Pooled(input, forward, geometry, filters, batchSize);
@@ -58,8 +58,7 @@ public sealed class PooledWeightGradientTests : RestoresThreadCount
                 string because = $"batch {batchSize}, ReLU {relu}";
                 weightOnAll.Should().Equal(weight, because);
                 biasOnAll.Should().Equal(bias, because);
-                ShouldBeClose(weight, expectedWeight, because);
-                ShouldBeClose(bias, expectedBias, because);
+                ShouldBeWithinRounding(weight, bias, expected, PooledDepth(forward, batchSize), because);
             }
         }
     }
@@ -85,11 +84,9 @@ public sealed class PooledWeightGradientTests : RestoresThreadCount
                 FloatTensor input = TestTensors.Uniform(random, batchSize, channels, height, width);
                 WindowGeometry geometry = convolution.GeometryFor(input.Shape);
                 Forward forward = RunForward(convolution, input, geometry, new ConvolutionEpilogue(random.Next(2) == 0, pool), random);
-                (double[] expectedWeight, double[] expectedBias) = Definition(input, forward, geometry, filters, batchSize);
+                Sums expected = Definition(input, forward, geometry, filters, batchSize);
                 (float[] weight, float[] bias) = Pooled(input, forward, geometry, filters, batchSize);
-                string because = $"seed {seed}: {geometry}, {filters} filters, pool {pool}, batch {batchSize}, ReLU {forward.Relu}";
-                ShouldBeClose(weight, expectedWeight, because);
-                ShouldBeClose(bias, expectedBias, because);
+                ShouldBeWithinRounding(weight, bias, expected, PooledDepth(forward, batchSize), $"seed {seed}: {geometry}, {filters} filters, pool {pool}, batch {batchSize}, ReLU {forward.Relu}");
             },
             iter: 200,
             threads: 1);
@@ -108,8 +105,11 @@ public sealed class PooledWeightGradientTests : RestoresThreadCount
         (float[] weight, float[] bias) = Pooled(input, forward, geometry, 30, 100);
         (float[] denseWeight, float[] denseBias) = Dense(input, forward, geometry, 30, 100);
 
-        ShouldBeClose(weight, [.. denseWeight.Select(value => (double)value)], "weights");
-        ShouldBeClose(bias, [.. denseBias.Select(value => (double)value)], "biases");
+        Sums expected = Definition(input, forward, geometry, 30, 100);
+        ShouldBeWithinRounding(weight, bias, expected, PooledDepth(forward, 100), "pooled maxima");
+
+        // The dense kernel's chains run over every convolution output position of an image, then the images.
+        ShouldBeWithinRounding(denseWeight, denseBias, expected, geometry.OutputPositions + 100 + 32, "dense");
     }
 
     [Theory]
@@ -193,10 +193,12 @@ public sealed class PooledWeightGradientTests : RestoresThreadCount
     }
 
     /// <summary>Σ over images and convolution output positions of dLoss/dOutput · window, the output gradient rebuilt as the layers pass it down.</summary>
-    private static (double[] Weight, double[] Bias) Definition(FloatTensor input, Forward forward, WindowGeometry geometry, int filters, int batchSize)
+    private static Sums Definition(FloatTensor input, Forward forward, WindowGeometry geometry, int filters, int batchSize)
     {
         double[] weight = new double[filters * geometry.PatchSize];
         double[] bias = new double[filters];
+        double[] weightMagnitude = new double[weight.Length];
+        double[] biasMagnitude = new double[filters];
         ReadOnlySpan<float> pixels = input.ReadOnlySpan;
         for (int image = 0; image < batchSize; image++)
         {
@@ -214,6 +216,7 @@ public sealed class PooledWeightGradientTests : RestoresThreadCount
                     double gradient = forward.Gradient[at];
                     int outputY = Math.DivRem(forward.MaxIndices[at], geometry.OutputWidth, out int outputX);
                     bias[filter] += gradient;
+                    biasMagnitude[filter] += Math.Abs(gradient);
                     for (int channel = 0; channel < geometry.Channels; channel++)
                     {
                         for (int y = 0; y < geometry.WindowHeight; y++)
@@ -222,7 +225,9 @@ public sealed class PooledWeightGradientTests : RestoresThreadCount
                             {
                                 int pixel = (((((image * geometry.Channels) + channel) * geometry.Height) + (outputY * geometry.Stride) + y) * geometry.Width)
                                     + (outputX * geometry.Stride) + x;
-                                weight[(filter * geometry.PatchSize) + (((channel * geometry.WindowHeight) + y) * geometry.WindowWidth) + x] += gradient * pixels[pixel];
+                                int tap = (filter * geometry.PatchSize) + (((channel * geometry.WindowHeight) + y) * geometry.WindowWidth) + x;
+                                weight[tap] += gradient * pixels[pixel];
+                                weightMagnitude[tap] += Math.Abs(gradient * pixels[pixel]);
                             }
                         }
                     }
@@ -230,7 +235,7 @@ public sealed class PooledWeightGradientTests : RestoresThreadCount
             }
         }
 
-        return (weight, bias);
+        return new Sums(weight, bias, weightMagnitude, biasMagnitude);
     }
 
     private static unsafe (float[] Weight, float[] Bias) Pooled(FloatTensor input, Forward forward, WindowGeometry geometry, int filters, int batchSize)
@@ -260,12 +265,34 @@ public sealed class PooledWeightGradientTests : RestoresThreadCount
         return (weight, bias);
     }
 
-    /// <summary>Each value within float rounding of a sum of that many terms: 1e-5 of the largest magnitude.</summary>
-    private static void ShouldBeClose(float[] actual, double[] expected, string because)
+    /// <summary>The exact sums (in double precision) of each weight's and bias's products, and the sums of their magnitudes.</summary>
+    private sealed record Sums(double[] Weight, double[] Bias, double[] WeightMagnitude, double[] BiasMagnitude);
+
+    /// <summary>
+    /// How many roundings a product of the pooled kernel can pass through: its register chain (half a filter's maxima of
+    /// one image, two chains taking turns), the chunk's images, the chunks, and a few more (adding the two chains, the
+    /// bias's vectorized sum).
+    /// </summary>
+    private static int PooledDepth(Forward forward, int batchSize) =>
+        ((forward.PooledPlane + 1) / 2) + ((batchSize + PooledWeightGradient.Chunks - 1) / PooledWeightGradient.Chunks) + PooledWeightGradient.Chunks + 8;
+
+    /// <summary>
+    /// Each float sum within what <paramref name="depth"/> roundings can do, whatever the order: depth · 2⁻²³ · Σ|term|
+    /// (two units of the last place per rounding, generously). A bound relative to the largest result would fail where
+    /// the terms cancel; one that counted every term would miss a dropped one.
+    /// </summary>
+    private static void ShouldBeWithinRounding(float[] weight, float[] bias, Sums expected, int depth, string because)
     {
-        actual.Should().HaveCount(expected.Length);
-        double scale = Math.Max(1e-3, expected.Max(Math.Abs));
-        double worst = actual.Zip(expected, (a, e) => Math.Abs(a - e)).Max();
-        worst.Should().BeLessThan(1e-5 * scale, because);
+        Check(weight, expected.Weight, expected.WeightMagnitude, "weights");
+        Check(bias, expected.Bias, expected.BiasMagnitude, "biases");
+
+        void Check(float[] actual, double[] exact, double[] magnitude, string what)
+        {
+            actual.Should().HaveCount(exact.Length);
+            double scale = depth * Math.Pow(2, -23);
+            int worst = Enumerable.Range(0, exact.Length).MaxBy(i => Math.Abs(actual[i] - exact[i]) - (scale * magnitude[i]));
+            Math.Abs(actual[worst] - exact[worst]).Should().BeLessThanOrEqualTo(
+                scale * magnitude[worst], $"{because}: {what}[{worst}] is {actual[worst]}, exactly {exact[worst]}");
+        }
     }
 }

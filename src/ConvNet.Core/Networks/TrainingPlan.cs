@@ -17,6 +17,8 @@ namespace ConvNet.Core.Networks;
 /// weight and bias gradients where <see cref="PooledWeightGradient"/> serves its windows: those sum only the products at
 /// the pooled maxima (the others are zero), the same sums in another order. The stages reuse their
 /// buffers while the batch shape stays the same (nothing is allocated in steady state); one training loop per network.
+/// A stage keeps a reference to its input for its backward pass rather than a copy: <see cref="Sequential"/> runs the
+/// forward and backward passes in one call, and no stage writes into another's output.
 /// </remarks>
 internal sealed class TrainingPlan
 {
@@ -96,7 +98,9 @@ internal sealed class TrainingPlan
 
     private sealed class LayerStage(ILayer layer) : Stage(layer.Name)
     {
-        public override FloatTensor Forward(FloatTensor input) => layer.Forward(input, training: true);
+        // Backward follows in the same step, before anything can change the input: an affine layer need not copy it.
+        public override FloatTensor Forward(FloatTensor input) =>
+            layer is Affine affine ? affine.ForwardKeepingInput(input) : layer.Forward(input, training: true);
 
         public override FloatTensor Backward(FloatTensor outputGradient) => layer.Backward(outputGradient);
     }
@@ -121,8 +125,9 @@ internal sealed class TrainingPlan
             ConvolutionRunKernel.Forward(
                 input.ReadOnlySpan, _convolution.Weight.Value.ReadOnlySpan, _convolution.Bias.Value.ReadOnlySpan, output.Span, maxIndices, convolved[0], _geometry, _epilogue);
 
-            // Backward unrolls the input again (see Convolution.Forward): keep a copy, the caller may reuse its tensor.
-            input.ReadOnlySpan.CopyTo(LayerGuard.Reuse(ref _input, input.Shape).Span);
+            // Backward reads the input again; it follows in the same step, before anything can change the input, so a
+            // reference is enough (the layer's own Forward copies, for callers that may change it in between).
+            _input = input;
             return output;
         }
 

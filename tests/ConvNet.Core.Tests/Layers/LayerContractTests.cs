@@ -50,6 +50,45 @@ public class LayerContractTests
 
     [Theory]
     [MemberData(nameof(LayerKinds))]
+    public void The_caller_may_change_its_input_between_Forward_and_Backward(string kind)
+    {
+        // A layer keeps what Backward needs (a copy of the input, where it needs the input): the tensor the caller passed
+        // is free again once Forward returns. Only a network's own training step, which runs Backward in the same call,
+        // lets a layer keep a reference instead.
+        (ILayer layer, FloatTensor input) = Create(kind, batchSize: 2);
+        FloatTensor output = layer.Forward(input, training: true);
+        FloatTensor outputGradient = TestTensors.Uniform(new Random(3), output.Shape.ToArray());
+        float[] inputGradient = layer.Backward(outputGradient).ToArray();
+        float[][] parameterGradients = [.. layer.Parameters.Select(parameter => parameter.Gradient.ToArray())];
+
+        layer.Forward(input, training: true);
+        TestTensors.Uniform(new Random(4), input.Shape.ToArray()).ReadOnlySpan.CopyTo(input.Span);
+        layer.Backward(outputGradient).ToArray().Should().Equal(inputGradient);
+        layer.Parameters.Select(parameter => parameter.Gradient.ToArray()).Should().BeEquivalentTo(parameterGradients, options => options.WithStrictOrdering());
+    }
+
+    [Fact]
+    public void An_affine_layer_keeping_a_reference_to_its_input_gives_the_same_gradients()
+    {
+        (ILayer created, FloatTensor input) = Create("affine", batchSize: 3);
+        var layer = (Affine)created;
+        FloatTensor outputGradient = TestTensors.Uniform(new Random(5), layer.Forward(input, training: true).Shape.ToArray());
+        float[] inputGradient = layer.Backward(outputGradient).ToArray();
+        float[][] parameterGradients = [.. layer.Parameters.Select(parameter => parameter.Gradient.ToArray())];
+
+        layer.ForwardKeepingInput(input).ToArray().Should().Equal(layer.Forward(input, training: false).ToArray());
+        layer.Backward(outputGradient).ToArray().Should().Equal(inputGradient);
+        layer.Parameters.Select(parameter => parameter.Gradient.ToArray()).Should().BeEquivalentTo(parameterGradients, options => options.WithStrictOrdering());
+
+        // Switching back to the copying Forward must not write into the tensor that was only referenced.
+        float[] inputBefore = input.ToArray();
+        FloatTensor other = TestTensors.Uniform(new Random(6), input.Shape.ToArray());
+        layer.Forward(other, training: true);
+        input.ToArray().Should().Equal(inputBefore);
+    }
+
+    [Theory]
+    [MemberData(nameof(LayerKinds))]
     public void Backward_before_a_training_Forward_throws(string kind)
     {
         (ILayer layer, FloatTensor input) = Create(kind, batchSize: 2);

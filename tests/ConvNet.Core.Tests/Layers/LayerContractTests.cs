@@ -56,34 +56,29 @@ public class LayerContractTests
         // is free again once Forward returns. Only a network's own training step, which runs Backward in the same call,
         // lets a layer keep a reference instead.
         (ILayer layer, FloatTensor input) = Create(kind, batchSize: 2);
-        FloatTensor output = layer.Forward(input, training: true);
-        FloatTensor outputGradient = TestTensors.Uniform(new Random(3), output.Shape.ToArray());
-        float[] inputGradient = layer.Backward(outputGradient).ToArray();
-        float[][] parameterGradients = [.. layer.Parameters.Select(parameter => parameter.Gradient.ToArray())];
+        FloatTensor outputGradient = TestTensors.Uniform(new Random(3), layer.Forward(input, training: true).Shape.ToArray());
+        float[][] expected = Gradients(layer, outputGradient);
 
         layer.Forward(input, training: true);
         TestTensors.Uniform(new Random(4), input.Shape.ToArray()).ReadOnlySpan.CopyTo(input.Span);
-        layer.Backward(outputGradient).ToArray().Should().Equal(inputGradient);
-        layer.Parameters.Select(parameter => parameter.Gradient.ToArray()).Should().BeEquivalentTo(parameterGradients, options => options.WithStrictOrdering());
+        Gradients(layer, outputGradient).Should().BeEquivalentTo(expected, options => options.WithStrictOrdering());
     }
 
     [Fact]
-    public void An_affine_layer_keeping_a_reference_to_its_input_gives_the_same_gradients()
+    public void An_affine_layer_keeping_a_reference_to_its_input_gives_the_same_outputs_and_gradients()
     {
         (ILayer created, FloatTensor input) = Create("affine", batchSize: 3);
         var layer = (Affine)created;
-        FloatTensor outputGradient = TestTensors.Uniform(new Random(5), layer.Forward(input, training: true).Shape.ToArray());
-        float[] inputGradient = layer.Backward(outputGradient).ToArray();
-        float[][] parameterGradients = [.. layer.Parameters.Select(parameter => parameter.Gradient.ToArray())];
+        float[] output = layer.Forward(input, training: true).ToArray();
+        FloatTensor outputGradient = TestTensors.Uniform(new Random(5), layer.GetOutputShape(input.Shape).ToArray());
+        float[][] expected = Gradients(layer, outputGradient);
 
-        layer.ForwardKeepingInput(input).ToArray().Should().Equal(layer.Forward(input, training: false).ToArray());
-        layer.Backward(outputGradient).ToArray().Should().Equal(inputGradient);
-        layer.Parameters.Select(parameter => parameter.Gradient.ToArray()).Should().BeEquivalentTo(parameterGradients, options => options.WithStrictOrdering());
+        layer.ForwardKeepingInput(input).ToArray().Should().Equal(output);
+        Gradients(layer, outputGradient).Should().BeEquivalentTo(expected, options => options.WithStrictOrdering());
 
         // Switching back to the copying Forward must not write into the tensor that was only referenced.
         float[] inputBefore = input.ToArray();
-        FloatTensor other = TestTensors.Uniform(new Random(6), input.Shape.ToArray());
-        layer.Forward(other, training: true);
+        layer.Forward(TestTensors.Uniform(new Random(6), input.Shape.ToArray()), training: true);
         input.ToArray().Should().Equal(inputBefore);
     }
 
@@ -143,6 +138,10 @@ public class LayerContractTests
         layer.Backward(gradient).Should().BeSameAs(firstGradient);
         firstGradient.ToArray().Should().Equal(expectedGradient, "inference calls in between must not disturb the training state");
     }
+
+    /// <summary>Backward's input gradient, then every parameter's gradient.</summary>
+    private static float[][] Gradients(ILayer layer, FloatTensor outputGradient) =>
+        [layer.Backward(outputGradient).ToArray(), .. layer.Parameters.Select(parameter => parameter.Gradient.ToArray())];
 
     private static (ILayer Layer, FloatTensor Input) Create(string kind, int batchSize)
     {

@@ -18,6 +18,53 @@ internal static class Deskew
     // Shears beyond 45° are not slant but a digit lying on its side: left alone.
     private const double MaximumSlant = 1.0;
 
+    /// <summary>
+    /// The ink deskewed: sheared by its <see cref="ExcessSlant"/> if that gathers the ink into fewer columns (a higher
+    /// <see cref="ColumnConcentration"/>), else left as it is (slant 0).
+    /// </summary>
+    /// <remarks>
+    /// Second moments give a digit one slant, a mass-weighted average of its strokes'. When one stroke stands upright and
+    /// another leans far — a "1" with a flag as long as its stem, as some hands and fonts draw it — the average leans
+    /// half-way, and shearing by it tilts the stem as much as it straightens the flag: the "1" becomes a caret, read
+    /// as 4 or 7. A shear that straightens a digit that is really turned or slanted gathers its strokes into fewer
+    /// columns; this one spreads them. Scored with six trained models (tools/photo-digits, held-out fonts: 1,200 clean
+    /// and 900 photo-like pictures) the check turned 14 readings right, all of them the font Delphine's flagged 1s, and
+    /// 2 wrong (a 6 and one such 1); on the dev fonts' 1,600 pictures, which have no such 1s, it cost one reading of 9,600.
+    /// </remarks>
+    public static (double Slant, GrayImage Upright) Straighten(GrayImage ink)
+    {
+        double slant = ExcessSlant(ink);
+        if (slant == 0)
+        {
+            return (0, ink);
+        }
+
+        GrayImage sheared = Shear(ink, slant);
+        return ColumnConcentration(sheared) > ColumnConcentration(ink) ? (slant, sheared) : (0, ink);
+    }
+
+    /// <summary>
+    /// Σ c² / (Σ c)² over the ink's column sums c: the reciprocal of how many columns the ink effectively spans
+    /// (1 for a single column; 0 for an empty picture). Shearing moves ink between columns without changing its total.
+    /// </summary>
+    public static double ColumnConcentration(GrayImage ink)
+    {
+        double total = 0, squares = 0;
+        for (int x = 0; x < ink.Width; x++)
+        {
+            double column = 0;
+            for (int y = 0; y < ink.Height; y++)
+            {
+                column += ink[x, y];
+            }
+
+            total += column;
+            squares += column * column;
+        }
+
+        return total <= 0 ? 0 : squares / (total * total);
+    }
+
     /// <summary>The part of the ink's slant beyond <see cref="NaturalSlant"/> (0 within it), with its sign.</summary>
     public static double ExcessSlant(GrayImage ink)
     {

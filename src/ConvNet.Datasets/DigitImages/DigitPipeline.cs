@@ -65,9 +65,8 @@ internal static class DigitPipeline
         }
 
         GrayImage crop = CutOut(ink, labels, digit, threshold, longerSide);
-        double slant = Deskew.ExcessSlant(crop);
-        GrayImage sheared = Deskew.Shear(crop, slant);
-        GrayImage deskewed = sheared.Crop(MnistLayout.InkBounds(sheared) ?? new PixelBox(0, 0, sheared.Width - 1, sheared.Height - 1));
+        (double slant, GrayImage upright) = Deskew.Straighten(crop);
+        GrayImage deskewed = upright.Crop(MnistLayout.InkBounds(upright) ?? new PixelBox(0, 0, upright.Width - 1, upright.Height - 1));
         return new DigitPipelineResult(working, darkInk, background, ink, threshold, labels, components, digit, crop, slant, deskewed);
     }
 

@@ -5,8 +5,11 @@ internal static class InkPolarity
 {
     // A border most of whose pixels lie this close to its median is plain background, as in a clean picture made on a
     // computer (the rest is ink running off the edge): then its colour is the background's. A photo's border drifts
-    // with the light by more than this.
-    private const float UniformBorderTolerance = 0.03f;
+    // with the light by more than this. On the generated sets (tools/photo-digits, 3,200 clean and 2,100 photo-like
+    // pictures) at least 78 % of every clean picture's border lies within 0.01 of its median (74 % within 1/255). With
+    // 0.03, 23 quiet photos with a vignette passed for clean pictures, their dimmer border taken for the background's
+    // colour and the ink's side read wrong (no digit found); at most 35 % of their borders lie within 0.01.
+    private const float UniformBorderTolerance = 0.01f;
     private const double UniformBorderShare = 0.6;
 
     /// <summary>True when the ink is darker than the paper.</summary>

@@ -16,7 +16,8 @@ namespace ConvNet.Datasets;
 /// pixel's ink against it; threshold adaptively (Otsu's method among the pixels that stand out from the paper's
 /// noise); keep the connected components that form the digit (specks, ruled and grid lines, and what touches the
 /// picture's edge are left out unless nothing else is there); cut the digit out, deskew it by its second moments
-/// (only the slant beyond handwriting's own, which MNIST keeps), scale its longer side to 20 pixels with area
+/// (only the slant beyond handwriting's own, which MNIST keeps, and only if the shear gathers the ink into fewer
+/// columns: a "1" with a long flag stays a 1), scale its longer side to 20 pixels with area
 /// averaging and centre it by mass in 28×28, as MNIST was made.
 /// </para>
 /// <para>Decoding PNG or JPEG files is left to the caller so that the library needs no imaging package.</para>

@@ -26,6 +26,11 @@ public sealed class GemmTests
         { 12, 300, 65 },
         { 97, 513, 31 },
         { 200, 40, 129 },
+
+        // Narrow edges past the last full panel: one AVX-512 register (16 columns) or less, one AVX2 register (8) or less.
+        { 9, 20, 48 },
+        { 11, 30, 40 },
+        { 13, 300, 44 },
         { 57600, 25, 30 },
         { 30, 57600, 25 },
         { 25, 57600, 30 },
@@ -102,7 +107,7 @@ public sealed class GemmTests
     public void Every_instruction_set_this_machine_runs_matches_the_triple_loop(Form form, bool accumulate)
     {
         // The dispatcher picks one instruction set; drive the others directly so each is tested where it can run.
-        foreach ((int m, int k, int n) in new[] { (1, 1, 1), (7, 17, 33), (97, 513, 31), (300, 90, 70), (30, 2000, 25) })
+        foreach ((int m, int k, int n) in new[] { (1, 1, 1), (7, 17, 33), (97, 513, 31), (300, 90, 70), (30, 2000, 25), (13, 40, 100), (8, 20, 44) })
         {
             var problem = Problem.Create(m, k, n, seed: m + k + n);
             if (Lanes512.IsSupported)
@@ -135,15 +140,18 @@ public sealed class GemmTests
         c.Should().OnlyContain(value => value == 0);
     }
 
-    [Fact]
-    public void Elements_past_the_output_are_not_touched()
+    [Theory]
+    [InlineData(19)]
+    [InlineData(12)]
+    [InlineData(6)]
+    public void Elements_past_the_output_are_not_touched(int n)
     {
-        var problem = Problem.Create(7, 5, 19, seed: 3);
-        float[] padded = new float[(7 * 19) + 40];
-        padded.AsSpan(7 * 19).Fill(float.NaN);
-        Gemm.Multiply(problem.A, problem.B, padded, 7, 5, 19);
-        problem.AssertMatches(padded[..(7 * 19)], accumulate: false, "padded output");
-        padded[(7 * 19)..].Should().OnlyContain(value => float.IsNaN(value));
+        var problem = Problem.Create(7, 5, n, seed: 3);
+        float[] padded = new float[(7 * n) + 40];
+        padded.AsSpan(7 * n).Fill(float.NaN);
+        Gemm.Multiply(problem.A, problem.B, padded, 7, 5, n);
+        problem.AssertMatches(padded[..(7 * n)], accumulate: false, "padded output");
+        padded[(7 * n)..].Should().OnlyContain(value => float.IsNaN(value));
     }
 
     [Fact]

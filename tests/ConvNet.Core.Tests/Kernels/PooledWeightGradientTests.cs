@@ -15,8 +15,9 @@ namespace ConvNet.Core.Tests.Kernels;
 public sealed class PooledWeightGradientTests : RestoresThreadCount
 {
     // (channels, height, width, filters, kernel height, kernel width, stride, pool): the seed's layer, the fast recipe's
-    // two layers, several channels (rows of a filter in more than one pass of five), rectangular windows, the widest
-    // (eight) and narrowest (three) rows taken, stride 2, 3×3 pooling and convolution rows the pooling leaves out.
+    // two layers (its second: nine 512-bit registers per window, more than one pass of eight), rectangular windows,
+    // window rows of two to eleven pixels (more than one 256-bit copy per row), single columns, stride 2, 3×3 pooling
+    // and convolution rows the pooling leaves out.
     public static TheoryData<int, int, int, int, int, int, int, int> Geometries => new()
     {
         { 1, 28, 28, 30, 5, 5, 1, 2 },
@@ -26,6 +27,9 @@ public sealed class PooledWeightGradientTests : RestoresThreadCount
         { 2, 16, 17, 5, 8, 8, 1, 3 },
         { 4, 11, 14, 3, 2, 4, 2, 2 },
         { 1, 9, 30, 33, 6, 7, 1, 2 },
+        { 1, 20, 20, 8, 2, 2, 1, 2 },
+        { 1, 24, 26, 4, 9, 11, 1, 2 },
+        { 3, 14, 14, 5, 3, 1, 2, 2 },
     };
 
     [Theory]
@@ -126,8 +130,7 @@ public sealed class PooledWeightGradientTests : RestoresThreadCount
 
         // Any convolution output position as a maximum, zeros (skipped) and −0, NaN (kept) among the gradients; lengths with and without a tail.
         var geometry = new WindowGeometry(1, height, width, kernelHeight, kernelWidth, stride, 0);
-        int[] origins = [.. Enumerable.Range(0, geometry.OutputPositions).Select(
-            position => (position / geometry.OutputWidth * stride * width) + (position % geometry.OutputWidth * stride))];
+        int[] offsets = [.. Enumerable.Range(0, geometry.OutputPositions).Select(position => PooledWeightGradient.WindowOffset(geometry, position))];
         var random = new Random(height);
         foreach (int length in new[] { 1, 16, 37, 144 })
         {
@@ -138,7 +141,7 @@ public sealed class PooledWeightGradientTests : RestoresThreadCount
             {
                 (float[] gradients, int[] windowOrigins) = (new float[length + PooledWeightGradient.ListSlack], new int[length + PooledWeightGradient.ListSlack]);
                 fixed (float* source = gradient, listGradients = gradients)
-                fixed (int* indices = maxIndices, table = origins, listOrigins = windowOrigins)
+                fixed (int* indices = maxIndices, table = offsets, listOrigins = windowOrigins)
                 {
                     int count = PooledWeightGradient.ListMaxima(source, indices, length, table, geometry, listGradients, listOrigins, vectorized);
                     lists[vectorized ? 1 : 0] = (gradients[..count], windowOrigins[..count], count);
@@ -169,14 +172,25 @@ public sealed class PooledWeightGradientTests : RestoresThreadCount
     }
 
     [Theory]
-    [InlineData(1, 2, 2, 0)]
-    [InlineData(3, 3, 1, 0)]
     [InlineData(1, 5, 5, 1)]
-    [InlineData(1, 5, 9, 0)]
-    [InlineData(1, 9, 2, 0)]
-    public void Padded_windows_and_rows_outside_three_to_eight_pixels_are_left_to_the_dense_kernel(int channels, int kernelHeight, int kernelWidth, int padding)
+    [InlineData(3, 3, 3, 2)]
+    [InlineData(8, 1, 1, 0)]
+    [InlineData(64, 3, 3, 0)]
+    public void Padded_and_one_pixel_windows_and_strips_past_the_cache_are_left_to_the_dense_kernel(int channels, int kernelHeight, int kernelWidth, int padding)
     {
+        // 64 channels of 3×3 windows on 20×20: strips of 18 · 20 · 64 · 3 = 69,120 floats.
         PooledWeightGradient.Supports(new WindowGeometry(channels, 20, 20, kernelHeight, kernelWidth, 1, padding)).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData(1, 2, 2)]
+    [InlineData(3, 3, 1)]
+    [InlineData(1, 5, 9)]
+    [InlineData(1, 9, 2)]
+    [InlineData(32, 3, 3)]
+    public void Unpadded_windows_of_any_shape_are_served(int channels, int kernelHeight, int kernelWidth)
+    {
+        PooledWeightGradient.Supports(new WindowGeometry(channels, 20, 20, kernelHeight, kernelWidth, 1, 0)).Should().Be(Lanes256.IsSupported);
     }
 
     /// <summary>The fused training forward's outputs and maxima, and a random gradient for the pooled values.</summary>

@@ -193,11 +193,20 @@ internal static unsafe class GemmPacking<TVector, TLanes>
             }
         }
 
+        // A transposed operand (an affine layer's weights in its input gradient) has each column's depths side by side:
+        // whole eights of them are transposed in registers, element by element only the rest.
+        int transposed = 0;
+        if (rowStride == 1)
+        {
+            transposed = depth / 8 * 8;
+            BlockTranspose.Transpose(source, columnStride, columns, transposed, panel, width);
+        }
+
         for (int column = 0; column < columns; column++)
         {
             float* sourceColumn = source + ((long)column * columnStride);
             float* target = panel + column;
-            for (int p = 0; p < depth; p++)
+            for (int p = transposed; p < depth; p++)
             {
                 target[p * width] = sourceColumn[(long)p * rowStride];
             }

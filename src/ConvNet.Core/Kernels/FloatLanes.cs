@@ -211,3 +211,26 @@ internal readonly unsafe struct Lanes128 : IFloatLanes<Vector128<float>>
         }
     }
 }
+
+/// <summary>Stores shared by the kernels that write a register's worth of results at a time.</summary>
+internal static unsafe class FloatLanes<TVector, TLanes>
+    where TVector : struct
+    where TLanes : struct, IFloatLanes<TVector>
+{
+    /// <summary>
+    /// Stores the first <paramref name="count"/> lanes of <paramref name="value"/> at <paramref name="target"/>, or, when
+    /// <paramref name="accumulate"/>, adds them onto what is there (value + target, as the GEMM's accumulating store adds).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreOrAdd(float* target, TVector value, int count, bool accumulate)
+    {
+        if (count == TLanes.Count)
+        {
+            TLanes.Store(target, accumulate ? TLanes.Add(value, TLanes.Load(target)) : value);
+        }
+        else
+        {
+            TLanes.StoreFirst(target, accumulate ? TLanes.Add(value, TLanes.LoadFirst(target, count)) : value, count);
+        }
+    }
+}

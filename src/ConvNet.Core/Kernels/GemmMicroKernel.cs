@@ -148,43 +148,30 @@ internal static unsafe class GemmMicroKernel<TVector, TLanes>
         }
 
         // Rows past the edge (the packed panel's zero padding) are computed and dropped.
-        StoreFirstColumns(c, c0, columns, accumulate);
+        FloatLanes<TVector, TLanes>.StoreOrAdd(c, c0, columns, accumulate);
         if (rows > 1)
         {
-            StoreFirstColumns(c + cRowStride, c1, columns, accumulate);
+            FloatLanes<TVector, TLanes>.StoreOrAdd(c + cRowStride, c1, columns, accumulate);
         }
 
         if (rows > 2)
         {
-            StoreFirstColumns(c + (2L * cRowStride), c2, columns, accumulate);
+            FloatLanes<TVector, TLanes>.StoreOrAdd(c + (2L * cRowStride), c2, columns, accumulate);
         }
 
         if (rows > 3)
         {
-            StoreFirstColumns(c + (3L * cRowStride), c3, columns, accumulate);
+            FloatLanes<TVector, TLanes>.StoreOrAdd(c + (3L * cRowStride), c3, columns, accumulate);
         }
 
         if (rows > 4)
         {
-            StoreFirstColumns(c + (4L * cRowStride), c4, columns, accumulate);
+            FloatLanes<TVector, TLanes>.StoreOrAdd(c + (4L * cRowStride), c4, columns, accumulate);
         }
 
         if (rows > 5)
         {
-            StoreFirstColumns(c + (5L * cRowStride), c5, columns, accumulate);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreFirstColumns(float* c, TVector value, int columns, bool accumulate)
-    {
-        if (columns == TLanes.Count)
-        {
-            TLanes.Store(c, accumulate ? TLanes.Add(value, TLanes.Load(c)) : value);
-        }
-        else
-        {
-            TLanes.StoreFirst(c, accumulate ? TLanes.Add(value, TLanes.LoadFirst(c, columns)) : value, columns);
+            FloatLanes<TVector, TLanes>.StoreOrAdd(c + (5L * cRowStride), c5, columns, accumulate);
         }
     }
 

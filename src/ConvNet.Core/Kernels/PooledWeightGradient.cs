@@ -319,14 +319,14 @@ internal static unsafe class PooledWeightGradient<TVector, TLanes>
                     float* sums = partial + ((long)filter * patchStride) + offset;
                     switch (Math.Min(RegistersPerPass, registers - first))
                     {
-                        case 1: Accumulate<One>(strips + offset, listGradients, listOffsets, length, sums); break;
-                        case 2: Accumulate<Two>(strips + offset, listGradients, listOffsets, length, sums); break;
-                        case 3: Accumulate<Three>(strips + offset, listGradients, listOffsets, length, sums); break;
-                        case 4: Accumulate<Four>(strips + offset, listGradients, listOffsets, length, sums); break;
-                        case 5: Accumulate<Five>(strips + offset, listGradients, listOffsets, length, sums); break;
-                        case 6: Accumulate<Six>(strips + offset, listGradients, listOffsets, length, sums); break;
-                        case 7: Accumulate<Seven>(strips + offset, listGradients, listOffsets, length, sums); break;
-                        default: Accumulate<Eight>(strips + offset, listGradients, listOffsets, length, sums); break;
+                        case 1: Accumulate<Constant.One>(strips + offset, listGradients, listOffsets, length, sums); break;
+                        case 2: Accumulate<Constant.Two>(strips + offset, listGradients, listOffsets, length, sums); break;
+                        case 3: Accumulate<Constant.Three>(strips + offset, listGradients, listOffsets, length, sums); break;
+                        case 4: Accumulate<Constant.Four>(strips + offset, listGradients, listOffsets, length, sums); break;
+                        case 5: Accumulate<Constant.Five>(strips + offset, listGradients, listOffsets, length, sums); break;
+                        case 6: Accumulate<Constant.Six>(strips + offset, listGradients, listOffsets, length, sums); break;
+                        case 7: Accumulate<Constant.Seven>(strips + offset, listGradients, listOffsets, length, sums); break;
+                        default: Accumulate<Constant.Eight>(strips + offset, listGradients, listOffsets, length, sums); break;
                     }
                 }
             }
@@ -342,7 +342,7 @@ internal static unsafe class PooledWeightGradient<TVector, TLanes>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Accumulate<TCount>(float* strips, float* gradient, int* offsets, int length, float* sums)
-        where TCount : struct, IRegisterCount
+        where TCount : struct, IConstant
     {
         int count = TCount.Value;
         int lanes = TLanes.Count;
@@ -454,52 +454,6 @@ internal static unsafe class PooledWeightGradient<TVector, TLanes>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Add(float* target, TVector value) => TLanes.Store(target, TLanes.Add(TLanes.Load(target), value));
-
-    /// <summary>A count of registers fixed when the JIT compiles the method it parameterizes.</summary>
-    private interface IRegisterCount
-    {
-        static abstract int Value { get; }
-    }
-
-    private struct One : IRegisterCount
-    {
-        public static int Value => 1;
-    }
-
-    private struct Two : IRegisterCount
-    {
-        public static int Value => 2;
-    }
-
-    private struct Three : IRegisterCount
-    {
-        public static int Value => 3;
-    }
-
-    private struct Four : IRegisterCount
-    {
-        public static int Value => 4;
-    }
-
-    private struct Five : IRegisterCount
-    {
-        public static int Value => 5;
-    }
-
-    private struct Six : IRegisterCount
-    {
-        public static int Value => 6;
-    }
-
-    private struct Seven : IRegisterCount
-    {
-        public static int Value => 7;
-    }
-
-    private struct Eight : IRegisterCount
-    {
-        public static int Value => 8;
-    }
 
     /// <summary>One call's arguments, passed to the workers by pointer.</summary>
     private struct Pass

@@ -112,13 +112,13 @@ internal static unsafe class UnpackedProduct<TVector, TLanes>
                     bool accumulate = firstDepth > 0;
                     switch (vectors)
                     {
-                        case 1: MultiplyTile<One>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
-                        case 2: MultiplyTile<Two>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
-                        case 3: MultiplyTile<Three>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
-                        case 4: MultiplyTile<Four>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
-                        case 5: MultiplyTile<Five>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
-                        case 6: MultiplyTile<Six>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
-                        default: MultiplyTile<Seven>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
+                        case 1: MultiplyTile<Constant.One>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
+                        case 2: MultiplyTile<Constant.Two>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
+                        case 3: MultiplyTile<Constant.Three>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
+                        case 4: MultiplyTile<Constant.Four>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
+                        case 5: MultiplyTile<Constant.Five>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
+                        case 6: MultiplyTile<Constant.Six>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
+                        default: MultiplyTile<Constant.Seven>(input, k, tileRows, weight, used, count, output, n, lastColumns, accumulate); break;
                     }
                 }
             }
@@ -266,91 +266,36 @@ internal static unsafe class UnpackedProduct<TVector, TLanes>
         float* output, int vectors, int lastColumns, bool accumulate, TVector v0, TVector v1, TVector v2, TVector v3, TVector v4, TVector v5, TVector v6)
     {
         int lanes = TLanes.Count;
-        Store(output, v0, vectors == 1 ? lastColumns : lanes, accumulate);
+        FloatLanes<TVector, TLanes>.StoreOrAdd(output, v0, vectors == 1 ? lastColumns : lanes, accumulate);
         if (vectors > 1)
         {
-            Store(output + lanes, v1, vectors == 2 ? lastColumns : lanes, accumulate);
+            FloatLanes<TVector, TLanes>.StoreOrAdd(output + lanes, v1, vectors == 2 ? lastColumns : lanes, accumulate);
         }
 
         if (vectors > 2)
         {
-            Store(output + (2 * lanes), v2, vectors == 3 ? lastColumns : lanes, accumulate);
+            FloatLanes<TVector, TLanes>.StoreOrAdd(output + (2 * lanes), v2, vectors == 3 ? lastColumns : lanes, accumulate);
         }
 
         if (vectors > 3)
         {
-            Store(output + (3 * lanes), v3, vectors == 4 ? lastColumns : lanes, accumulate);
+            FloatLanes<TVector, TLanes>.StoreOrAdd(output + (3 * lanes), v3, vectors == 4 ? lastColumns : lanes, accumulate);
         }
 
         if (vectors > 4)
         {
-            Store(output + (4 * lanes), v4, vectors == 5 ? lastColumns : lanes, accumulate);
+            FloatLanes<TVector, TLanes>.StoreOrAdd(output + (4 * lanes), v4, vectors == 5 ? lastColumns : lanes, accumulate);
         }
 
         if (vectors > 5)
         {
-            Store(output + (5 * lanes), v5, vectors == 6 ? lastColumns : lanes, accumulate);
+            FloatLanes<TVector, TLanes>.StoreOrAdd(output + (5 * lanes), v5, vectors == 6 ? lastColumns : lanes, accumulate);
         }
 
         if (vectors > 6)
         {
-            Store(output + (6 * lanes), v6, lastColumns, accumulate);
+            FloatLanes<TVector, TLanes>.StoreOrAdd(output + (6 * lanes), v6, lastColumns, accumulate);
         }
-    }
-
-    /// <summary>Stores the first <paramref name="count"/> lanes, or adds them onto what is there (sum + output, as the GEMM adds).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* output, TVector value, int count, bool accumulate)
-    {
-        if (count == TLanes.Count)
-        {
-            TLanes.Store(output, accumulate ? TLanes.Add(value, TLanes.Load(output)) : value);
-        }
-        else
-        {
-            TLanes.StoreFirst(output, accumulate ? TLanes.Add(value, TLanes.LoadFirst(output, count)) : value, count);
-        }
-    }
-
-    /// <summary>A number known to the JIT when it specializes a generic method for the type.</summary>
-    private interface IConstant
-    {
-        static abstract int Value { get; }
-    }
-
-    private readonly struct One : IConstant
-    {
-        public static int Value => 1;
-    }
-
-    private readonly struct Two : IConstant
-    {
-        public static int Value => 2;
-    }
-
-    private readonly struct Three : IConstant
-    {
-        public static int Value => 3;
-    }
-
-    private readonly struct Four : IConstant
-    {
-        public static int Value => 4;
-    }
-
-    private readonly struct Five : IConstant
-    {
-        public static int Value => 5;
-    }
-
-    private readonly struct Six : IConstant
-    {
-        public static int Value => 6;
-    }
-
-    private readonly struct Seven : IConstant
-    {
-        public static int Value => 7;
     }
 
     /// <summary>Weight row p of a block: in place for p &lt; the safe depth, else in the zero-padded copy.</summary>

@@ -1,3 +1,4 @@
+using ConvNet.Core.Kernels;
 using ConvNet.Core.Tensors;
 
 namespace ConvNet.Core.Data;
@@ -67,6 +68,8 @@ public sealed class LabeledDataset
     /// <param name="indices">The items to copy, each in [0, <see cref="Count"/>).</param>
     /// <param name="inputs">The batch buffer: [batch, …item shape] with batch ≥ the number of indices.</param>
     /// <param name="labels">The label buffer, at least as long as <paramref name="indices"/>.</param>
+    /// <exception cref="ArgumentException">The buffers are too small or <paramref name="inputs"/> has another item shape.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside [0, <see cref="Count"/>).</exception>
     public void Gather(ReadOnlySpan<int> indices, FloatTensor inputs, Span<int> labels)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -82,12 +85,16 @@ public sealed class LabeledDataset
             throw new ArgumentException($"The label buffer holds {labels.Length} labels; {indices.Length} are needed.", nameof(labels));
         }
 
-        ReadOnlySpan<float> from = Inputs.ReadOnlySpan;
-        Span<float> to = inputs.Span;
         for (int i = 0; i < indices.Length; i++)
         {
-            from.Slice(indices[i] * itemSize, itemSize).CopyTo(to.Slice(i * itemSize, itemSize));
+            if ((uint)indices[i] >= (uint)Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(indices), indices[i], $"Item index {i} is {indices[i]}; the dataset holds items 0 to {Count - 1}.");
+            }
+
             labels[i] = _labels[indices[i]];
         }
+
+        BatchGather.Copy(Inputs.ReadOnlySpan, itemSize, indices, inputs.Span);
     }
 }

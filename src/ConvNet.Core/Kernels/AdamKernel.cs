@@ -45,7 +45,7 @@ internal static unsafe class AdamKernel
                 Value = valueData, Gradient = gradientData, First = firstData, Second = secondData, Length = length,
                 Beta1 = beta1, Beta2 = beta2, SecondCorrection = secondCorrection, LearningRate = learningRate, Epsilon = epsilon,
             };
-            WorkerPool.Run(&UpdateChunk, &pass, (length + ChunkLength - 1) / ChunkLength);
+            WorkerPool.RunInShares(&UpdateChunk, &pass, (length + ChunkLength - 1) / ChunkLength);
         }
     }
 

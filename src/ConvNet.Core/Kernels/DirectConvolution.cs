@@ -163,8 +163,16 @@ internal static unsafe class DirectConvolution<TVector, TLanes>
                 MaxIndices = maxIndices,
             };
 
-            // Bands of one image are independent, so even a single image spreads over the cores.
-            WorkerPool.Run(&ForwardUnit, &pass, batchSize * pass.Bands / pass.BandsPerUnit);
+            // Bands of one image are independent, so even a single image spreads over the cores (claimed band by band). A
+            // batch goes in shares of whole images, the same every call, as the pooled weight gradient reads them back.
+            if (pass.BandsPerUnit == bands)
+            {
+                WorkerPool.RunInShares(&ForwardUnit, &pass, batchSize);
+            }
+            else
+            {
+                WorkerPool.Run(&ForwardUnit, &pass, batchSize * pass.Bands);
+            }
         }
     }
 

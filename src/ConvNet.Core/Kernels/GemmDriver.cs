@@ -8,10 +8,13 @@ namespace ConvNet.Core.Kernels;
 /// (rows × depth, per thread, in L2), run the micro-kernel over panel pairs (a B panel stays in L1).
 /// </summary>
 /// <remarks>
-/// Work is split into (row block, column chunk) units claimed dynamically by the <see cref="WorkerPool"/>, so a
-/// busy core on a shared machine does not stall the product. When C is too small to give every thread a
-/// share but the depth is large (a weight gradient: few outputs, many positions), or, in training, C is small and the
-/// depth long (an affine layer's forward), the depth is split instead and the partial products are summed.
+/// Work is split into (row block, column chunk) units taken in shares (<see cref="WorkerPool.RunInShares"/>): each thread
+/// first its own run of units, the same every call, so the rows of C it writes and of A it packs stay in its core's
+/// cache from call to call (an affine layer's weight gradient, then the optimizer's update of those rows), then
+/// whatever the others have left, so a busy core on a shared machine holds up only the unit it is running. When C is
+/// too small to give every thread a share but the depth is large (a weight gradient: few outputs, many positions), or, in
+/// training, C is small and the depth long (an affine layer's forward), the depth is split instead and the partial
+/// products are summed.
 /// </remarks>
 internal static unsafe class GemmDriver<TVector, TLanes>
     where TVector : struct
@@ -137,7 +140,7 @@ internal static unsafe class GemmDriver<TVector, TLanes>
                 int units = rowBlocks * columnChunks;
                 if (threads > 1)
                 {
-                    WorkerPool.Run(&MultiplyUnit, &block, units);
+                    WorkerPool.RunInShares(&MultiplyUnit, &block, units);
                 }
                 else
                 {
@@ -170,7 +173,7 @@ internal static unsafe class GemmDriver<TVector, TLanes>
             PanelsPerChunk = CeilDiv(panels, 2 * threads),
             PackedB = packedB,
         };
-        WorkerPool.Run(&PackChunkOfB, &packing, CeilDiv(panels, packing.PanelsPerChunk));
+        WorkerPool.RunInShares(&PackChunkOfB, &packing, CeilDiv(panels, packing.PanelsPerChunk));
     }
 
     private static void PackChunkOfB(void* context, int chunk)

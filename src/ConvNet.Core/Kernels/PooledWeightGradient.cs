@@ -238,7 +238,8 @@ internal static unsafe class PooledWeightGradient<TVector, TLanes>
                 BatchSize = batchSize,
                 Chunks = chunks,
             };
-            WorkerPool.Run(&SumChunk, &pass, chunks);
+            // In shares: each core sums the images whose convolution it ran (DirectConvolution's shares are the same halves).
+            WorkerPool.RunInShares(&SumChunk, &pass, chunks);
         }
 
         var sums = new Span<float>(partials, partialSize);

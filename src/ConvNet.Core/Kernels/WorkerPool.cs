@@ -27,6 +27,9 @@ internal static unsafe class WorkerPool
     private static readonly long IdleSpinTicks = Stopwatch.Frequency / 1000;
 
     private static readonly int WorkerCount = Math.Max(0, Environment.ProcessorCount - 1);
+
+    // Ints per cache line: RunInShares gives each share's counter a line of its own.
+    private const int LineInts = 16;
     private static int _activeWorkers = WorkerCount;
     private static readonly Lock StartLock = new();
     private static SemaphoreSlim[]? _wakeSignals;
@@ -155,6 +158,58 @@ internal static unsafe class WorkerPool
             ExceptionDispatchInfo.Capture(failure).Throw();
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(<paramref name="context"/>, i) for every i in [0, <paramref name="count"/>) like <see cref="Run"/>,
+    /// but each thread first takes the indices of its own share, one contiguous run of them, the same every call (share 0
+    /// on the caller); a thread done with its share then takes what is left of the others, so a busy core holds up only
+    /// the index it is running. A kernel whose index is an image thus keeps each image's data on one core from layer to
+    /// layer and step to step.
+    /// </summary>
+    /// <remarks>
+    /// When two cores do not share a last-level cache (a virtual machine's cores on different chiplets: a cache line's
+    /// round trip between them took 350 ns here against 80–90 ns on one chiplet), a line one core writes and the other
+    /// has read costs a cross-chip round trip. Claimed from one counter, about half of a batch's images changed cores
+    /// from call to call, and the seed's training step took 3.4 ms in that state against 2.4–2.5 ms on one chiplet.
+    /// Each share's counter has a cache line of its own, so taking one's own indices moves no line between cores.
+    /// </remarks>
+    public static void RunInShares(delegate*<void*, int, void> body, void* context, int count)
+    {
+        int threads = Math.Min(AvailableThreads, count);
+        if (threads <= 1)
+        {
+            RunInline(body, context, count);
+            return;
+        }
+
+        // Share s is indices [count · s / threads, count · (s + 1) / threads); next[s · LineInts] is its next unclaimed index.
+        int* next = stackalloc int[threads * LineInts];
+        for (int share = 0; share < threads; share++)
+        {
+            next[share * LineInts] = ShareStart(count, threads, share);
+        }
+
+        var shares = new Shares { Body = body, Context = context, Count = count, Threads = threads, Next = next };
+        Run(&RunShare, &shares, threads);
+    }
+
+    private static void RunShare(void* context, int share)
+    {
+        ref readonly Shares shares = ref *(Shares*)context;
+        for (int offset = 0; offset < shares.Threads; offset++)
+        {
+            // Its own share first, then the others' leftovers in turn.
+            int victim = (share + offset) % shares.Threads;
+            int end = ShareStart(shares.Count, shares.Threads, victim + 1);
+            int* next = shares.Next + (victim * LineInts);
+            for (int index = Interlocked.Increment(ref *next) - 1; index < end; index = Interlocked.Increment(ref *next) - 1)
+            {
+                shares.Body(shares.Context, index);
+            }
+        }
+    }
+
+    private static int ShareStart(int count, int threads, int share) => (int)((long)count * share / threads);
 
     private static void RunInline(delegate*<void*, int, void> body, void* context, int count)
     {
@@ -310,5 +365,15 @@ internal static unsafe class WorkerPool
             Interlocked.Exchange(ref _sleeping[worker], 0);
             spinDeadline = Stopwatch.GetTimestamp() + IdleSpinTicks;
         }
+    }
+
+    /// <summary>The arguments of <see cref="RunInShares"/>, passed to the threads by pointer.</summary>
+    private struct Shares
+    {
+        public delegate*<void*, int, void> Body;
+        public void* Context;
+        public int Count;
+        public int Threads;
+        public int* Next;
     }
 }

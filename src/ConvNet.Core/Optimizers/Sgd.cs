@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using ConvNet.Core.Kernels;
 using ConvNet.Core.Layers;
 using ConvNet.Core.Networks;
 
@@ -22,5 +22,5 @@ public sealed class Sgd : Optimizer
 
     /// <inheritdoc />
     private protected override void Update(int index, Span<float> value, ReadOnlySpan<float> gradient) =>
-        TensorPrimitives.MultiplyAdd(gradient, -LearningRate, value, value);
+        SgdKernel.Update(value, gradient, LearningRate);
 }

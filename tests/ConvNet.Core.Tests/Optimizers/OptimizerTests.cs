@@ -54,6 +54,26 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void Sgd_on_a_tensor_of_many_chunks_gives_the_bits_of_one_whole_tensor_pass()
+    {
+        // 100,003 values: six full chunks of the threads' shares and a ragged tail. Each element's step is its own
+        // multiply and add, so where the tensor is cut must not change a bit.
+        const int Length = 100_003;
+        const float Rate = 0.05f;
+        var random = new Random(7);
+        float[] values = [.. Enumerable.Range(0, Length).Select(_ => (float)(random.NextDouble() - 0.5))];
+        float[] gradients = [.. Enumerable.Range(0, Length).Select(_ => (float)(random.NextDouble() - 0.5))];
+        var parameter = new Parameter("weight", FloatTensor.FromSpan(new TensorShape(Length), values));
+        gradients.CopyTo(parameter.Gradient.Span);
+        float[] expected = [.. values];
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(gradients, -Rate, expected, expected);
+
+        new Sgd([parameter], Rate).Step();
+
+        parameter.Value.ToArray().Should().Equal(expected);
+    }
+
+    [Fact]
     public void Momentum_accumulates_a_velocity()
     {
         const double lr = 0.1, mu = 0.9;

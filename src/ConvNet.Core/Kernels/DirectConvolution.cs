@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace ConvNet.Core.Kernels;
@@ -90,6 +91,16 @@ internal static unsafe class DirectConvolution<TVector, TLanes>
     [ThreadStatic]
     private static int[]? t_tapOffsets;
 
+    // What t_packed holds: the weights and biases it was packed from, the buffer and the geometry.
+    [ThreadStatic]
+    private static float[]? t_packedSource;
+
+    [ThreadStatic]
+    private static nint t_packedFor;
+
+    [ThreadStatic]
+    private static WindowGeometry t_packedGeometry;
+
     [ThreadStatic]
     private static AlignedBuffer? t_tile;
 
@@ -107,35 +118,29 @@ internal static unsafe class DirectConvolution<TVector, TLanes>
     public static void Forward(
         float* input, float* weight, float* bias, float* output, int* maxIndices, int batchSize, int filters, WindowGeometry geometry, ConvolutionEpilogue epilogue)
     {
-        // Weights packed tap by tap, a group of filters at a time: packed[group][p][lane], lanes past the filters zero;
-        // then the biases the same way, one register pair per group.
         int patchSize = geometry.PatchSize;
         int width = GroupWidth;
         int groups = (filters + width - 1) / width;
         float* packed = (t_packed ??= new AlignedBuffer()).Ensure(groups * (patchSize + 1) * width);
         float* packedBias = packed + ((long)groups * patchSize * width);
-        new Span<float>(packed, groups * (patchSize + 1) * width).Clear();
-        for (int filter = 0; filter < filters; filter++)
-        {
-            int group = Math.DivRem(filter, width, out int lane);
-            float* target = packed + ((long)group * patchSize * width) + lane;
-            float* source = weight + ((long)filter * patchSize);
-            for (int p = 0; p < patchSize; p++)
-            {
-                target[(long)p * width] = source[p];
-            }
 
-            packedBias[filter] = bias[filter];
+        // Packed again only when the weights, biases or shapes differ from this thread's last call: the other cores read
+        // the packed weights and tap offsets from this core's cache, and rewriting even the same values would take their
+        // copies away on every prediction (a cross-chip round trip per cache line where the cores do not share a cache).
+        int sourceLength = (filters * patchSize) + filters;
+        float[] source = t_packedSource is { } last && last.Length == sourceLength ? last : (t_packedSource = new float[sourceLength]);
+        var weights = new ReadOnlySpan<float>(weight, filters * patchSize);
+        var biases = new ReadOnlySpan<float>(bias, filters);
+        if (t_packedFor != (nint)packed || t_packedGeometry != geometry || !SameBits(weights, source.AsSpan(0, weights.Length)) || !SameBits(biases, source.AsSpan(weights.Length)))
+        {
+            Pack(weight, bias, filters, geometry, packed);
+            weights.CopyTo(source);
+            biases.CopyTo(source.AsSpan(weights.Length));
+            t_packedFor = (nint)packed;
+            t_packedGeometry = geometry;
         }
 
-        // Where tap p = (channel, ky, kx) lies from a window's first pixel.
-        int[] offsets = t_tapOffsets is { } array && array.Length >= patchSize ? array : (t_tapOffsets = new int[patchSize]);
-        for (int p = 0; p < patchSize; p++)
-        {
-            int channel = Math.DivRem(p, geometry.WindowHeight * geometry.WindowWidth, out int tap);
-            int windowY = Math.DivRem(tap, geometry.WindowWidth, out int windowX);
-            offsets[p] = (((channel * geometry.Height) + windowY) * geometry.Width) + windowX;
-        }
+        int[] offsets = t_tapOffsets!; // Written by Pack for this geometry.
 
         // A band is whole pooling windows tall: pool · (a few window rows), at least one window row.
         int pool = epilogue.PoolSize;
@@ -163,16 +168,47 @@ internal static unsafe class DirectConvolution<TVector, TLanes>
                 MaxIndices = maxIndices,
             };
 
-            // Bands of one image are independent, so even a single image spreads over the cores (claimed band by band). A
-            // batch goes in shares of whole images, the same every call, as the pooled weight gradient reads them back.
-            if (pass.BandsPerUnit == bands)
+            // Bands of one image are independent, so even a single image spreads over the cores. Units go in shares, the same
+            // every call: a batch's whole images as the pooled weight gradient reads them back; a single image's bands in two
+            // runs of rows, so that the cores do not write the same cache lines of its output planes.
+            WorkerPool.RunInShares(&ForwardUnit, &pass, batchSize * pass.Bands / pass.BandsPerUnit);
+        }
+    }
+
+    // Bit for bit (float equality would take −0 for +0 and keep a stale sign in the packed weights).
+    private static bool SameBits(ReadOnlySpan<float> values, ReadOnlySpan<float> other) =>
+        MemoryMarshal.Cast<float, int>(values).SequenceEqual(MemoryMarshal.Cast<float, int>(other));
+
+    /// <summary>
+    /// Weights packed tap by tap, a group of filters at a time: packed[group][p][lane], lanes past the filters zero; then the
+    /// biases the same way, one register pair per group; and where tap p = (channel, ky, kx) lies from a window's first pixel.
+    /// </summary>
+    private static void Pack(float* weight, float* bias, int filters, WindowGeometry geometry, float* packed)
+    {
+        int patchSize = geometry.PatchSize;
+        int width = GroupWidth;
+        int groups = (filters + width - 1) / width;
+        float* packedBias = packed + ((long)groups * patchSize * width);
+        new Span<float>(packed, groups * (patchSize + 1) * width).Clear();
+        for (int filter = 0; filter < filters; filter++)
+        {
+            int group = Math.DivRem(filter, width, out int lane);
+            float* target = packed + ((long)group * patchSize * width) + lane;
+            float* source = weight + ((long)filter * patchSize);
+            for (int p = 0; p < patchSize; p++)
             {
-                WorkerPool.RunInShares(&ForwardUnit, &pass, batchSize);
+                target[(long)p * width] = source[p];
             }
-            else
-            {
-                WorkerPool.Run(&ForwardUnit, &pass, batchSize * pass.Bands);
-            }
+
+            packedBias[filter] = bias[filter];
+        }
+
+        int[] offsets = t_tapOffsets is { } array && array.Length >= patchSize ? array : (t_tapOffsets = new int[patchSize]);
+        for (int p = 0; p < patchSize; p++)
+        {
+            int channel = Math.DivRem(p, geometry.WindowHeight * geometry.WindowWidth, out int tap);
+            int windowY = Math.DivRem(tap, geometry.WindowWidth, out int windowX);
+            offsets[p] = (((channel * geometry.Height) + windowY) * geometry.Width) + windowX;
         }
     }
 

@@ -152,6 +152,40 @@ public sealed class DirectConvolutionTests
     }
 
     [Fact]
+    public void Weights_changed_between_calls_are_packed_again()
+    {
+        // The packed weights are kept from call to call while they stay the same: each change below (the last weight,
+        // one bias, the image shape) must reach the next call's output.
+        var random = new Random(11);
+        Convolution convolution = FusedConvolutionTests.RandomConvolution(random, 1, 30, (5, 5), stride: 1, padding: 0);
+        FloatTensor input = WithZeroRegions(random, 1, 1, 28, 28);
+        var epilogue = new ConvolutionEpilogue(Relu: false, PoolSize: 2);
+        var changes = new (string Change, Action<Convolution> Apply)[]
+        {
+            ("none", _ => { }),
+            ("last weight", layer => layer.Weight.Value.Span[^1] += 0.5f),
+            ("one bias", layer => layer.Bias.Value.Span[7] = -0.75f),
+        };
+        foreach ((string change, Action<Convolution> apply) in changes)
+        {
+            apply(convolution);
+            float[] expected = FusedConvolutionTests.LayerByLayer(convolution, input, epilogue);
+            float[] actual = new float[expected.Length];
+            WindowGeometry geometry = convolution.GeometryFor(input.Shape);
+            DirectConvolution.Forward(input.ReadOnlySpan, convolution.Weight.Value.ReadOnlySpan, convolution.Bias.Value.ReadOnlySpan, actual, 1, geometry, epilogue);
+            Bits(actual).Should().Equal(Bits(expected), $"after changing {change}");
+        }
+
+        // Same weights and biases, another image size: the tap offsets follow the geometry.
+        FloatTensor wider = WithZeroRegions(random, 1, 1, 28, 31);
+        float[] widerExpected = FusedConvolutionTests.LayerByLayer(convolution, wider, epilogue);
+        float[] widerActual = new float[widerExpected.Length];
+        DirectConvolution.Forward(
+            wider.ReadOnlySpan, convolution.Weight.Value.ReadOnlySpan, convolution.Bias.Value.ReadOnlySpan, widerActual, 1, convolution.GeometryFor(wider.Shape), epilogue);
+        Bits(widerActual).Should().Equal(Bits(widerExpected), "a wider image with the same weights");
+    }
+
+    [Fact]
     public void Padding_is_refused()
     {
         var geometry = new WindowGeometry(1, 6, 6, 3, 3, 1, 1);

@@ -83,9 +83,9 @@ internal static unsafe class FusedAffine
 /// <summary>
 /// output[rows × n] = input[rows × k] · weight[k × n] for a few rows: the weight rows are streamed from memory once per
 /// pair of input rows, those that only zero inputs would multiply are skipped, and large products split the depth
-/// between the cores at block boundaries, the same range of blocks first to the same part every call, so that each core
-/// streams its own half of the weights (which stays in its L2 cache from one prediction to the next when it fits); a part
-/// done with its range takes the blocks left in the others'.
+/// between the cores in shares of depth blocks (<see cref="WorkerPool.RunInShares"/>), the same range of blocks to the same
+/// core every call, so that each core streams its own half of the weights (which stays in its L2 cache from one prediction
+/// to the next when it fits); a core done with its range takes the blocks left in the others'.
 /// </summary>
 /// <remarks>
 /// Each block of <see cref="GemmDriver{TVector, TLanes}.BlockDepth"/> rows is one chain from zero per output, kept apart;
@@ -104,9 +104,6 @@ internal static unsafe class StreamedProduct<TVector, TLanes>
     // Columns per register strip of one row: eight vectors of sums stay in registers across a depth block.
     private const int StripVectors = 8;
 
-    // Ints between two claim counters: a cache line each, so the parts do not share one.
-    private const int CounterStride = 16;
-
     [ThreadStatic]
     private static AlignedBuffer? t_chains;
 
@@ -122,30 +119,34 @@ internal static unsafe class StreamedProduct<TVector, TLanes>
     public static void Multiply(float* input, float* weight, float* output, int rows, int k, int n)
     {
         int blocks = (k + BlockDepth - 1) / BlockDepth;
-        int threads = (long)k * n >= ParallelMultiplyAdds ? WorkerPool.AvailableThreads : 1;
 
         // Chains per block and row, each padded to whole strips (the kernels store whole strips).
         int sumsStride = RoundUp(n, StripVectors * TLanes.Count);
         int pairedRows = RoundUp(rows, 2);
         float* chains = (t_chains ??= new AlignedBuffer()).Ensure(blocks * pairedRows * sumsStride);
-        // One claim counter per part's range of blocks, each on its own cache line.
-        int parts = Math.Min(threads, blocks);
-        int* nextBlocks = stackalloc int[parts * CounterStride];
-        new Span<int>(nextBlocks, parts * CounterStride).Clear();
         var pass = new Pass
         {
             Input = input,
             Weight = weight,
             Chains = chains,
-            NextBlocks = nextBlocks,
             Rows = rows,
             Depth = k,
             Columns = n,
             Blocks = blocks,
-            Parts = parts,
             SumsStride = sumsStride,
         };
-        WorkerPool.Run(&MultiplyPart, &pass, parts);
+        if ((long)k * n >= ParallelMultiplyAdds)
+        {
+            // The same range of blocks to the same core every call (and what a busy core leaves to the others).
+            WorkerPool.RunInShares(&MultiplyBlockOf, &pass, blocks);
+        }
+        else
+        {
+            for (int block = 0; block < blocks; block++)
+            {
+                MultiplyBlockOf(&pass, block);
+            }
+        }
         for (int row = 0; row < rows; row++)
         {
             var target = new Span<float>(output + ((long)row * n), n);
@@ -164,34 +165,14 @@ internal static unsafe class StreamedProduct<TVector, TLanes>
         }
     }
 
-    /// <summary>
-    /// Part <paramref name="part"/>'s own range of depth blocks, [⌈part · blocks / parts⌉, ⌈(part + 1) · blocks / parts⌉),
-    /// then what is left of the others' (a part whose thread came late is finished by the others instead of waited for):
-    /// each block claimed from its range's counter, its chains computed for every row.
-    /// </summary>
+    /// <summary>Depth block <paramref name="block"/>'s chains for every row, with this thread's list of used weight rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyPart(void* context, int part)
+    private static void MultiplyBlockOf(void* context, int block)
     {
-        ref readonly Pass pass = ref *(Pass*)context;
         int[] used = t_used is { } array && array.Length >= BlockDepth ? array : (t_used = new int[BlockDepth]);
         fixed (int* usedRows = used)
         {
-            for (int turn = 0; turn < pass.Parts; turn++)
-            {
-                int range = (part + turn) % pass.Parts;
-                int firstBlock = (int)((((long)pass.Blocks * range) + pass.Parts - 1) / pass.Parts);
-                int endBlock = (int)((((long)pass.Blocks * (range + 1)) + pass.Parts - 1) / pass.Parts);
-                while (true)
-                {
-                    int block = firstBlock + Interlocked.Increment(ref pass.NextBlocks[range * CounterStride]) - 1;
-                    if (block >= endBlock)
-                    {
-                        break;
-                    }
-
-                    MultiplyBlock(in pass, block, usedRows);
-                }
-            }
+            MultiplyBlock(in *(Pass*)context, block, usedRows);
         }
     }
 
@@ -434,13 +415,10 @@ internal static unsafe class StreamedProduct<TVector, TLanes>
         /// <summary>[blocks, rows rounded up to pairs, SumsStride]: each block's chains.</summary>
         public float* Chains;
 
-        /// <summary>Per part's range, at [range · CounterStride]: how many of its blocks have been claimed.</summary>
-        public int* NextBlocks;
         public int Rows;
         public int Depth;
         public int Columns;
         public int Blocks;
-        public int Parts;
         public int SumsStride;
     }
 }

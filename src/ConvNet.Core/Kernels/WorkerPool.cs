@@ -182,7 +182,7 @@ internal static unsafe class WorkerPool
             return;
         }
 
-        // Share s is indices [count · s / threads, count · (s + 1) / threads); next[s · LineInts] is its next unclaimed index.
+        // Share s is indices [⌈count · s / threads⌉, ⌈count · (s + 1) / threads⌉); next[s · LineInts] is its next unclaimed index.
         int* next = stackalloc int[threads * LineInts];
         for (int share = 0; share < threads; share++)
         {
@@ -209,7 +209,7 @@ internal static unsafe class WorkerPool
         }
     }
 
-    private static int ShareStart(int count, int threads, int share) => (int)((long)count * share / threads);
+    private static int ShareStart(int count, int threads, int share) => (int)((((long)count * share) + threads - 1) / threads);
 
     private static void RunInline(delegate*<void*, int, void> body, void* context, int count)
     {

@@ -36,7 +36,7 @@ internal static unsafe class ConvolutionKernels
         fixed (float* inputData = input, weightData = weight, biasData = bias, outputData = output)
         {
             var pass = new Pass { Geometry = geometry, Filters = filters, Images = inputData, Weight = weightData, Bias = biasData, Planes = outputData };
-            WorkerPool.Run(&ForwardImage, &pass, batchSize);
+            WorkerPool.RunInShares(&ForwardImage, &pass, batchSize);
         }
     }
 
@@ -70,7 +70,7 @@ internal static unsafe class ConvolutionKernels
             {
                 Geometry = geometry, Filters = filters, BatchSize = batchSize, Chunks = chunks, Images = inputData, Gradient = outputGradient, Partials = partials,
             };
-            WorkerPool.Run(&ParameterGradientsOfChunk, &pass, chunks);
+            WorkerPool.RunInShares(&ParameterGradientsOfChunk, &pass, chunks);
         }
 
         var sums = new Span<float>(partials, partialSize);
@@ -115,7 +115,7 @@ internal static unsafe class ConvolutionKernels
         fixed (float* weightData = weight, inputGradientData = inputGradient)
         {
             var pass = new Pass { Geometry = geometry, Filters = filters, Images = inputGradientData, Weight = weightData, Gradient = outputGradient };
-            WorkerPool.Run(&InputGradientOfImage, &pass, batchSize);
+            WorkerPool.RunInShares(&InputGradientOfImage, &pass, batchSize);
         }
     }
 

@@ -177,7 +177,7 @@ internal static unsafe class FusedConvolution<TVector, TLanes>
             };
 
             // Bands of one image are independent, so even a single image spreads over the cores.
-            WorkerPool.Run(&ForwardBand, &pass, batchSize * pass.Bands);
+            WorkerPool.RunInShares(&ForwardBand, &pass, batchSize * pass.Bands);
         }
     }
 

@@ -18,7 +18,7 @@ internal static unsafe class ParallelActivations
         fixed (float* inputData = input, outputData = output)
         {
             var pass = new Pass { Length = input.Length, First = inputData, Result = outputData };
-            WorkerPool.Run(&ReluForwardChunk, &pass, CeilDiv(input.Length, ChunkLength));
+            WorkerPool.RunInShares(&ReluForwardChunk, &pass, CeilDiv(input.Length, ChunkLength));
         }
     }
 
@@ -29,7 +29,7 @@ internal static unsafe class ParallelActivations
         fixed (float* outputData = output, gradientData = outputGradient, inputGradientData = inputGradient)
         {
             var pass = new Pass { Length = output.Length, First = outputData, Second = gradientData, Result = inputGradientData };
-            WorkerPool.Run(&ReluBackwardChunk, &pass, CeilDiv(output.Length, ChunkLength));
+            WorkerPool.RunInShares(&ReluBackwardChunk, &pass, CeilDiv(output.Length, ChunkLength));
         }
     }
 

@@ -23,7 +23,7 @@ internal static unsafe class PoolingKernels
         fixed (int* indexData = maxIndices)
         {
             var pass = new Pass { Geometry = geometry, PlaneCount = planeCount, Input = inputData, Output = outputData, MaxIndices = maxIndices.IsEmpty ? null : indexData };
-            WorkerPool.Run(&MaxForwardChunk, &pass, CeilDiv(planeCount, PlanesPerChunk));
+            WorkerPool.RunInShares(&MaxForwardChunk, &pass, CeilDiv(planeCount, PlanesPerChunk));
         }
     }
 
@@ -38,7 +38,7 @@ internal static unsafe class PoolingKernels
         fixed (int* indexData = maxIndices)
         {
             var pass = new Pass { Geometry = geometry, PlaneCount = planeCount, Input = inputGradientData, Output = gradientData, MaxIndices = indexData };
-            WorkerPool.Run(&MaxBackwardChunk, &pass, CeilDiv(planeCount, PlanesPerChunk));
+            WorkerPool.RunInShares(&MaxBackwardChunk, &pass, CeilDiv(planeCount, PlanesPerChunk));
         }
     }
 

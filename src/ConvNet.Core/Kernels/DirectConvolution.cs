@@ -127,11 +127,14 @@ internal static unsafe class DirectConvolution<TVector, TLanes>
         // Packed again only when the weights, biases or shapes differ from this thread's last call: the other cores read
         // the packed weights and tap offsets from this core's cache, and rewriting even the same values would take their
         // copies away on every prediction (a cross-chip round trip per cache line where the cores do not share a cache).
+        // (A new copy of the source is zeros, not what the buffer was packed from: it always packs.)
         int sourceLength = (filters * patchSize) + filters;
-        float[] source = t_packedSource is { } last && last.Length == sourceLength ? last : (t_packedSource = new float[sourceLength]);
+        bool kept = t_packedSource is { } last && last.Length == sourceLength;
+        float[] source = kept ? t_packedSource! : (t_packedSource = new float[sourceLength]);
         var weights = new ReadOnlySpan<float>(weight, filters * patchSize);
         var biases = new ReadOnlySpan<float>(bias, filters);
-        if (t_packedFor != (nint)packed || t_packedGeometry != geometry || !SameBits(weights, source.AsSpan(0, weights.Length)) || !SameBits(biases, source.AsSpan(weights.Length)))
+        if (!kept || t_packedFor != (nint)packed || t_packedGeometry != geometry
+            || !SameBits(weights, source.AsSpan(0, weights.Length)) || !SameBits(biases, source.AsSpan(weights.Length)))
         {
             Pack(weight, bias, filters, geometry, packed);
             weights.CopyTo(source);

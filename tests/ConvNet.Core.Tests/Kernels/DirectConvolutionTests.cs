@@ -176,6 +176,17 @@ public sealed class DirectConvolutionTests
             Bits(actual).Should().Equal(Bits(expected), $"after changing {change}");
         }
 
+        // A layer of all-zero weights and biases with another filter count after it, on the same image: its packing must
+        // not be taken for the last one's because a fresh copy of the source compares equal to zeros.
+        var zeros = new Convolution("zeros", 1, 20, 5);
+        zeros.Weight.Value.Span.Clear();
+        zeros.Bias.Value.Span.Clear();
+        float[] zerosExpected = FusedConvolutionTests.LayerByLayer(zeros, input, epilogue);
+        float[] zerosActual = new float[zerosExpected.Length];
+        DirectConvolution.Forward(
+            input.ReadOnlySpan, zeros.Weight.Value.ReadOnlySpan, zeros.Bias.Value.ReadOnlySpan, zerosActual, 1, zeros.GeometryFor(input.Shape), epilogue);
+        Bits(zerosActual).Should().Equal(Bits(zerosExpected), "a layer of zeros with 20 filters after one with 30");
+
         // Same weights and biases, another image size: the tap offsets follow the geometry.
         FloatTensor wider = WithZeroRegions(random, 1, 1, 28, 31);
         float[] widerExpected = FusedConvolutionTests.LayerByLayer(convolution, wider, epilogue);

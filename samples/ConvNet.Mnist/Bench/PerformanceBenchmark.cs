@@ -23,8 +23,10 @@ public static class PerformanceBenchmark
     // Long enough for a spinning thread pool to give its cores back (see SettleAfterTurn).
     private const int TurnPauseMilliseconds = 50;
 
-    // Single-image calls at the start of each latency turn that the steady figure leaves out (see TimeLatency).
+    // Single-image calls at the start of each latency turn that the steady figure leaves out (see TimeLatency): at least
+    // this many calls, and calls for at least this long.
     private const int WarmCallsPerTurn = 50;
+    private const int WarmMillisecondsPerTurn = 25;
 
     /// <summary>Measures with the seed's SimpleConvNet on <paramref name="data"/> (or synthetic 28×28 images when null).</summary>
     /// <param name="options">Run lengths; null for the defaults.</param>
@@ -159,11 +161,13 @@ public static class PerformanceBenchmark
     /// the engines taking turns in blocks of the same images.
     /// </summary>
     /// <remarks>
-    /// The pause and the other engine's turn leave the caches cold: the first call of a turn reads its weights from memory
-    /// (several times the steady time on this machine), and the next few dozen still miss. So each turn's first
-    /// <see cref="WarmCallsPerTurn"/> calls are not in the steady figure (a serving process predicting image after image
-    /// sees that figure; the anchor harness times ONNX Runtime the same way: 300 calls, then the timed ones), and each
-    /// turn's first call gives the cold figure.
+    /// The pause and the other engine's turn leave the machine cold: the first call of a turn reads its weights from
+    /// memory (several times the steady time), and for the next tens of milliseconds calls still run well below their
+    /// steady speed (on this machine's virtual cores a turn of 50 calls after a 50 ms pause never reached it: both engines
+    /// read as if on one slow core). So each turn first calls for <see cref="WarmMillisecondsPerTurn"/> (and at least
+    /// <see cref="WarmCallsPerTurn"/> calls), the same time for either engine, and only then times its block: the steady
+    /// figure is what a serving process predicting image after image sees (the anchor harness times ONNX Runtime the
+    /// same way: 300 calls, then the timed ones). Each turn's first call gives the cold figure.
     /// </remarks>
     private static (double[] Warm, double[] Cold) TimeLatency(List<Action<int, int>> engines, LabeledDataset data, PerformanceBenchmarkOptions options)
     {
@@ -176,18 +180,23 @@ public static class PerformanceBenchmark
             {
                 // Always a pause, even with one engine: it is what makes the first call cold.
                 Thread.Sleep(TurnPauseMilliseconds);
-                for (int i = -WarmCallsPerTurn; i < BlockSize; i++)
+                long turnStart = Stopwatch.GetTimestamp();
+                for (int call = 0; call < WarmCallsPerTurn || Stopwatch.GetElapsedTime(turnStart).TotalMilliseconds < WarmMillisecondsPerTurn; call++)
                 {
-                    int run = (block * BlockSize) + i;
-                    int image = Math.Abs(run) % data.Count;
                     long start = Stopwatch.GetTimestamp();
-                    engines[engine](image, 1);
-                    double milliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                    if (block >= 0 && i == -WarmCallsPerTurn)
+                    engines[engine](call % data.Count, 1);
+                    if (block >= 0 && call == 0)
                     {
-                        firstCallTimes[engine].Add(milliseconds);
+                        firstCallTimes[engine].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                     }
-                    else if (i >= 0 && run >= 0 && run < options.LatencyRuns)
+                }
+
+                for (int run = Math.Max(block, 0) * BlockSize; run < Math.Min((block + 1) * BlockSize, options.LatencyRuns); run++)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    engines[engine](run % data.Count, 1);
+                    double milliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    if (block >= 0)
                     {
                         runTimes[engine][run] = milliseconds;
                     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ConvNet.Core.Data;
 using ConvNet.Core.Networks;
 using ConvNet.Core.Tensors;
@@ -72,7 +73,27 @@ public class PerformanceBenchmarkTests
 
         peer.Should().NotBeNull();
         peer!.Disposed.Should().BeTrue("the benchmark owns the peer it made");
-        peer.Images.Should().Be((3 * 200) + (3 * (50 + 50)), "one untimed and two timed inference passes of 200 images; single images in turns of 50 warm-up calls and a block of 50, one untimed block and two for the 60 timed");
+        peer.BatchImages.Should().Be(3 * 200, "one untimed and two timed inference passes of 200 images");
+
+        // Single images in three turns (an untimed one, then one per block of 50 for the 60 timed), the turns 50 ms apart:
+        // each turn warms up for at least 25 ms and 50 calls before its timed block.
+        var turns = new List<List<(long Start, long End)>>();
+        for (int call = 0; call < peer.SingleImageCalls.Count; call++)
+        {
+            if (call == 0 || Stopwatch.GetElapsedTime(peer.SingleImageCalls[call - 1].End, peer.SingleImageCalls[call].Start).TotalMilliseconds > 40)
+            {
+                turns.Add([]);
+            }
+
+            turns[^1].Add(peer.SingleImageCalls[call]);
+        }
+
+        turns.Should().HaveCount(3);
+        turns.Sum(turn => turn.Count).Should().BeGreaterThanOrEqualTo((3 * 50) + 60);
+        foreach (List<(long Start, long End)> turn in turns)
+        {
+            Stopwatch.GetElapsedTime(turn[0].Start, turn[^1].End).TotalMilliseconds.Should().BeGreaterThan(24, "a turn warms up for 25 ms (from just before its first call) before its timed calls");
+        }
         report.Peer.Should().Be("ConvNet again");
         report.PeerImagesPerSecond.Should().BePositive();
         report.PeerLatencyMilliseconds.Should().BePositive();
@@ -99,7 +120,10 @@ public class PerformanceBenchmarkTests
     /// <summary>A real second engine: another call path into the same network, counting the images it scored.</summary>
     private sealed class CountingPeer(INetwork network, LabeledDataset data) : IInferencePeer
     {
-        public int Images { get; private set; }
+        public int BatchImages { get; private set; }
+
+        // When each single-image call began and ended (Stopwatch timestamps).
+        public List<(long Start, long End)> SingleImageCalls { get; } = [];
 
         public bool Disposed { get; private set; }
 
@@ -107,8 +131,16 @@ public class PerformanceBenchmarkTests
 
         public void Predict(int start, int count)
         {
+            long callStart = Stopwatch.GetTimestamp();
             network.Predict(data.Inputs.SliceBatch(start, count));
-            Images += count;
+            if (count == 1)
+            {
+                SingleImageCalls.Add((callStart, Stopwatch.GetTimestamp()));
+            }
+            else
+            {
+                BatchImages += count;
+            }
         }
 
         public void Dispose() => Disposed = true;

@@ -191,15 +191,12 @@ public static class PerformanceBenchmark
                     }
                 }
 
+                // Block −1 is a warm-up turn only: its range of runs is empty.
                 for (int run = Math.Max(block, 0) * BlockSize; run < Math.Min((block + 1) * BlockSize, options.LatencyRuns); run++)
                 {
                     long start = Stopwatch.GetTimestamp();
                     engines[engine](run % data.Count, 1);
-                    double milliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                    if (block >= 0)
-                    {
-                        runTimes[engine][run] = milliseconds;
-                    }
+                    runTimes[engine][run] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 }
             }
         }

@@ -13,6 +13,8 @@ namespace ConvNet.Mnist.Tests;
 [Trait("Category", "Fuzz")]
 public sealed class ImageFuzzTests : IDisposable
 {
+    private const long MaxPixels = 2_000_000;
+
     private readonly string _folder = Directory.CreateTempSubdirectory("convnet-image-fuzz-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -33,7 +35,12 @@ public sealed class ImageFuzzTests : IDisposable
                     file,
                     target =>
                     {
-                        (float[] luminance, int width, int height) = ImageFile.ReadGrayscale(target);
+                        // The memory bound follows from the pixel limit the reader is given (the web app gives it the same
+                        // way): a damaged header may declare any size up to it, and the decoder may then fill the picture
+                        // from a few hundred bytes (a 1,203-byte JPEG declaring 7906×3634 decoded). The default limit,
+                        // 50 megapixels, allows about a gigabyte; 2 megapixels about 40 MB at ~20 bytes a pixel.
+                        using FileStream stream = File.OpenRead(target);
+                        (float[] luminance, int width, int height) = ImageFile.ReadGrayscale(stream, target, maxPixels: MaxPixels);
                         MnistImagePreprocessor.ToMnist(luminance, width, height);
                     },
                     64_000_000,

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace ConvNet.Core.Kernels;
 
 /// <summary>
-/// Adam's update of one parameter tensor in one pass over its values, gradients and moments, in chunks on every core:
+/// Adam's update of one parameter tensor in one pass over its values, gradients and moments, in chunks on every core (<see cref="EvenChunks"/>):
 /// m = β₁·m + (1 − β₁)·g, v = β₂·v + (1 − β₂)·g², w −= lr · m / (√(v / c₂) + ε).
 /// </summary>
 /// <remarks>
@@ -14,9 +14,6 @@ namespace ConvNet.Core.Kernels;
 /// </remarks>
 internal static unsafe class AdamKernel
 {
-    // Floats per unit of work: large enough that the hand-off is noise, small enough to balance the cores.
-    private const int ChunkLength = 1 << 14;
-
     /// <summary>Updates <paramref name="value"/>, <paramref name="firstMoment"/> and <paramref name="secondMoment"/> in place.</summary>
     /// <param name="value">The parameter values.</param>
     /// <param name="gradient">Their gradients.</param>
@@ -42,10 +39,10 @@ internal static unsafe class AdamKernel
         {
             var pass = new Pass
             {
-                Value = valueData, Gradient = gradientData, First = firstData, Second = secondData, Length = length,
+                Value = valueData, Gradient = gradientData, First = firstData, Second = secondData, Chunks = EvenChunks.Of(length),
                 Beta1 = beta1, Beta2 = beta2, SecondCorrection = secondCorrection, LearningRate = learningRate, Epsilon = epsilon,
             };
-            WorkerPool.RunInShares(&UpdateChunk, &pass, (length + ChunkLength - 1) / ChunkLength);
+            WorkerPool.RunInShares(&UpdateChunk, &pass, pass.Chunks.Count);
         }
     }
 
@@ -53,8 +50,8 @@ internal static unsafe class AdamKernel
     private static void UpdateChunk(void* context, int chunk)
     {
         ref readonly Pass pass = ref *(Pass*)context;
-        int start = chunk * ChunkLength;
-        int end = Math.Min(pass.Length, start + ChunkLength);
+        int start = pass.Chunks.Start(chunk);
+        int end = pass.Chunks.Start(chunk + 1);
         float oneMinusBeta1 = 1f - pass.Beta1, oneMinusBeta2 = 1f - pass.Beta2, step = -pass.LearningRate;
         int i = start;
         if (Vector256.IsHardwareAccelerated)
@@ -94,7 +91,7 @@ internal static unsafe class AdamKernel
         public float* Gradient;
         public float* First;
         public float* Second;
-        public int Length;
+        public EvenChunks Chunks;
         public float Beta1;
         public float Beta2;
         public float SecondCorrection;

@@ -33,13 +33,13 @@ internal readonly struct EvenChunks
     /// <summary>Cuts <paramref name="length"/> floats for the cores a loop started now would use.</summary>
     public static EvenChunks Of(int length)
     {
-        int threads = WorkerPool.AvailableThreads;
-        if (length <= TargetLength || threads <= 1)
+        if (length <= TargetLength)
         {
-            return new EvenChunks(length, Math.Max(1, (int)(((long)length + TargetLength - 1) / TargetLength)));
+            return new EvenChunks(length, 1);
         }
 
-        long perShare = ((long)length + ((long)threads * TargetLength) - 1) / ((long)threads * TargetLength);
+        long threads = Math.Max(1, WorkerPool.AvailableThreads);
+        long perShare = (length + (threads * TargetLength) - 1) / (threads * TargetLength);
         return new EvenChunks(length, (int)(threads * perShare));
     }
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Replaces the AFL++ inputs in fuzz/corpus/TARGET (TARGET-NNN; make-corpus.py's seeds stay) by the queue of the last
 # fuzz/run.sh TARGET, minimised by afl-cmin: the fewest inputs with the same coverage.
-#   fuzz/minimize.sh TARGET      TARGET: idx | safetensors | image
+#   fuzz/minimize.sh TARGET      TARGET: idx | safetensors | image | onnx
 set -euo pipefail
 cd "$(dirname "$0")"
-target=${1:?usage: fuzz/minimize.sh idx|safetensors|image}
+target=${1:?usage: fuzz/minimize.sh idx|safetensors|image|onnx}
 queue=findings/$target/default/queue
 [ -d "$queue" ] && [ -d "bin/$target" ] || { echo "run fuzz/run.sh $target first" >&2; exit 1; }
 
@@ -23,7 +23,7 @@ find "corpus/$target" -name "$target-*" -delete
 n=0
 for file in "$minimised"/*; do
   name=$(basename "$file")
-  # A seed make-corpus.py writes is there already; every other input gets a portable name (AFL++'s hold colons).
+  # A seed (make-corpus.py's, or onnx-seeds') is there already; every other input gets a portable name (AFL++'s hold colons).
   [[ $name == *,orig:* && -f corpus/$target/${name##*,orig:} ]] && continue
   cp "$file" "corpus/$target/$(printf '%s-%03d' "$target" "$n")"
   n=$((n + 1))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs AFL++ on one parser of untrusted files through SharpFuzz, for a fixed time (not part of CI).
-#   fuzz/run.sh TARGET [SECONDS] [--out-of-process]      TARGET: idx | safetensors | image; SECONDS defaults to 600
+#   fuzz/run.sh TARGET [SECONDS] [--out-of-process]      TARGET: idx | safetensors | image | onnx; SECONDS defaults to 600
 # The inputs run in one process (fast); --out-of-process runs each in a child process (slow), so that a hang or a
 # process crash is recorded by AFL++ rather than stopping it (fuzz/README.md).
 # Needs Debian's afl++ (apt-get install -y afl++); installs the SharpFuzz instrumentation tool into fuzz/.tools.
@@ -8,7 +8,7 @@
 # fuzz/findings/TARGET, and the last lines printed are the executions, crashes and hangs it counted.
 set -euo pipefail
 cd "$(dirname "$0")"
-target=${1:?usage: fuzz/run.sh idx|safetensors|image [SECONDS]}
+target=${1:?usage: fuzz/run.sh idx|safetensors|image|onnx [SECONDS]}
 seconds=${2:-600}
 mode=${3:-}
 [ -z "$mode" ] || [ "$mode" = --out-of-process ] || { echo "unknown option: $mode" >&2; exit 2; }
@@ -21,7 +21,7 @@ tools=.tools
 publish=bin/$target
 rm -rf "$publish"
 dotnet publish ConvNet.Fuzz -c Release -o "$publish" --nologo -v quiet
-for assembly in ConvNet.Core ConvNet.Datasets ConvNet.Mnist; do
+for assembly in ConvNet.Core ConvNet.Datasets ConvNet.Mnist ConvNet.Onnx; do
   "$tools/sharpfuzz" "$publish/$assembly.dll"
 done
 

@@ -1,7 +1,11 @@
 using ConvNet.Core.Data;
+using ConvNet.Core.Layers;
+using ConvNet.Core.Models;
 using ConvNet.Core.Serialization;
+using ConvNet.Core.Tensors;
 using ConvNet.Datasets;
 using ConvNet.Mnist;
+using ConvNet.Onnx;
 
 namespace ConvNet.Fuzz;
 
@@ -44,7 +48,27 @@ internal sealed record FuzzTarget(Action<string> Read, long AllowanceBytes, para
             64_000_000,
             typeof(InvalidDataException),
             typeof(NoDigitFoundException)),
+
+        // The ONNX importer (ImportFuzzTests in tests/ConvNet.Onnx.Tests): the protobuf, then the graph and its weights.
+        ["onnx"] = new(path => RequireFinite(OnnxImport.LoadModel(path)), 4_000_000, typeof(InvalidDataException)),
     };
+
+    /// <summary>An imported model holds no NaN or infinite weight or statistic, whatever its file said.</summary>
+    private static void RequireFinite(Model model)
+    {
+        var tensors = model.Network.Parameters.Select(parameter => (parameter.Name, parameter.Parameter.Value))
+            .Concat(model.Network.Layers.OfType<IStatefulLayer>().SelectMany(layer => layer.State).Select(state => (state.Name, state.Value)));
+        foreach ((string name, FloatTensor value) in tensors)
+        {
+            foreach (float x in value.ReadOnlySpan)
+            {
+                if (!float.IsFinite(x))
+                {
+                    throw new ContractException($"The model was imported with {x} in {name}.");
+                }
+            }
+        }
+    }
 
     /// <summary>Writes <paramref name="input"/> to <paramref name="path"/> and reads it, checking the contract.</summary>
     /// <exception cref="ContractException">The reader broke its contract on this input.</exception>

@@ -5,6 +5,7 @@ namespace ConvNet.Fuzz;
 /// <summary>
 /// The AFL++ entry point: <c>ConvNet.Fuzz TARGET [--out-of-process]</c>, TARGET one of <see cref="FuzzTarget.All"/>.
 /// Each input is written to a file (every reader takes a path) and read under the target's contract.
+/// <c>ConvNet.Fuzz onnx-seeds FOLDER</c> writes the onnx target's seed inputs (<see cref="OnnxSeeds"/>).
 /// </summary>
 /// <remarks>
 /// By default the inputs run in this process, one after another (SharpFuzz's persistent mode, thousands of inputs a
@@ -17,6 +18,12 @@ internal static class Program
 {
     public static int Main(string[] args)
     {
+        if (args is ["onnx-seeds", string folder])
+        {
+            OnnxSeeds.Write(folder);
+            return 0;
+        }
+
         string? name = args switch
         {
             [string only] => only,

@@ -129,7 +129,15 @@ internal sealed record OnnxGraphChain(TensorShape ItemShape, IReadOnlyList<OnnxN
             item[axis - 1] = (int)dimension.DimValue;
         }
 
-        return new TensorShape(item);
+        try
+        {
+            return new TensorShape(item);
+        }
+        catch (ArgumentException exception)
+        {
+            // Each axis fits an int, their product need not: [batch, 1, 28, 2147483647] is a valid protobuf and no shape.
+            throw Error(source, $"the input '{input.Name}' has item shape [{string.Join(", ", item)}]: {exception.Message}");
+        }
     }
 
     private static void RequireOutputs(GraphProto graph, string scores, string? probabilities, string source)

@@ -1,5 +1,6 @@
 using ConvNet.Core.Models;
 using ConvNet.Core.Networks;
+using ConvNet.Core.Serialization;
 using ConvNet.Onnx.Protobuf;
 using Google.Protobuf;
 
@@ -20,8 +21,8 @@ namespace ConvNet.Onnx;
 /// a Pad that adds nothing, Identity and Constant. A last Softmax or LogSoftmax is left to the network's <see cref="Core.Layers.SoftmaxWithLoss"/>:
 /// <see cref="INetwork.Predict"/> returns the scores it reads, whose softmax is the model's probabilities.</para>
 /// <para>Anything else — another operator or domain, an attribute that changes the computation (dilation, groups,
-/// asymmetric padding, ceil rounding, …), a branch or skip connection, weights that are computed, of another type or
-/// stored outside the file — is an <see cref="InvalidDataException"/> naming the file and the node. Layers are named
+/// asymmetric padding, ceil rounding, …), a branch or skip connection, weights that are computed, of another type, not
+/// finite or stored outside the file — is an <see cref="InvalidDataException"/> naming the file and the node. Layers are named
 /// like <see cref="SequentialBuilder"/> names them (conv1, bn1, relu1, …), so checkpoints of the imported network
 /// read like the library's own.</para>
 /// </remarks>
@@ -34,14 +35,15 @@ public static class OnnxImport
     /// <param name="path">An <c>.onnx</c> file with its weights inside.</param>
     /// <param name="seed">Seeds the dropout masks of later training; the weights all come from the file.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not an ONNX model, or the model uses something ConvNet cannot compute (the message names the node).</exception>
+    /// <exception cref="InvalidDataException">The file is not an ONNX model (or is empty, a folder, a pipe or a device), holds a NaN or
+    /// infinite weight, or the model uses something ConvNet cannot compute (the message names the node).</exception>
     public static Sequential Load(string path, int seed = 0) => ToNetwork(ReadFile(path), path, seed);
 
     /// <summary>Loads an ONNX model from <paramref name="stream"/> (read to its end, left open) as a network.</summary>
     /// <param name="stream">A readable stream positioned at the model's first byte.</param>
     /// <param name="sourceName">What error messages call the model, such as its file or resource name.</param>
     /// <param name="seed">Seeds the dropout masks of later training; the weights all come from the model.</param>
-    /// <exception cref="InvalidDataException">The bytes are not an ONNX model, or the model uses something ConvNet cannot compute (the message names the node).</exception>
+    /// <exception cref="InvalidDataException">The bytes are not an ONNX model, hold a NaN or infinite weight, or the model uses something ConvNet cannot compute (the message names the node).</exception>
     public static Sequential Load(Stream stream, string sourceName = "ONNX model", int seed = 0) =>
         ToNetwork(ReadStream(stream, sourceName), sourceName, seed);
 
@@ -65,13 +67,8 @@ public static class OnnxImport
 
     private static ModelProto ReadFile(string path)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"ONNX model '{path}' does not exist.", path);
-        }
-
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        // A pipe, a device or a folder is refused before it is opened (opening a pipe would block until a writer came).
+        using FileStream stream = InputFile.OpenRead(path);
         return ReadStream(stream, path);
     }
 

@@ -83,6 +83,7 @@ internal sealed class OnnxLayerImporter
         foreach (LayerValues values in _values)
         {
             ILayer layer = network.Layers[values.LayerIndex];
+            RequireFinite(values, layer);
             for (int i = 0; i < values.Parameters.Length; i++)
             {
                 values.Parameters[i].CopyTo(layer.Parameters[i].Value.Span);
@@ -98,6 +99,24 @@ internal sealed class OnnxLayerImporter
     }
 
     private TensorShape Shape => _builder.OutputShape;
+
+    /// <summary>
+    /// Refuses NaN and infinite weights and statistics, as the library's own files are refused (a network holding them
+    /// predicts NaN): stored so, or made so by folding Gemm's alpha and beta in.
+    /// </summary>
+    private static void RequireFinite(LayerValues values, ILayer layer)
+    {
+        var tensors = values.Parameters.Select((value, i) => (value, layer.Parameters[i].Name))
+            .Concat(values.State.Select((value, i) => (value, ((IStatefulLayer)layer).State[i].Name)));
+        foreach ((float[] value, string name) in tensors)
+        {
+            int index = Array.FindIndex(value, v => !float.IsFinite(v));
+            if (index >= 0)
+            {
+                throw values.Node.Error($"its {name} holds {value[index]} at index {index}; every weight and statistic must be finite");
+            }
+        }
+    }
 
     private void AddConvolution(OnnxNode node)
     {
@@ -458,7 +477,7 @@ internal sealed class OnnxLayerImporter
 
         if (parameters.Length > 0 || state is not null)
         {
-            _values.Add(new LayerValues(_layerCount, parameters, state ?? []) { BiasPending = biasPending, Output = node.Output });
+            _values.Add(new LayerValues(node, _layerCount, parameters, state ?? []) { BiasPending = biasPending, Output = node.Output });
         }
 
         _layerCount++;
@@ -491,7 +510,7 @@ internal sealed class OnnxLayerImporter
     }
 
     /// <summary>The imported values of one layer, in the order of its <see cref="ILayer.Parameters"/> and <see cref="IStatefulLayer.State"/>.</summary>
-    private sealed record LayerValues(int LayerIndex, float[][] Parameters, float[][] State)
+    private sealed record LayerValues(OnnxNode Node, int LayerIndex, float[][] Parameters, float[][] State)
     {
         /// <summary>True for a MatMul's Affine until an Add supplies its bias.</summary>
         public bool BiasPending { get; set; }

@@ -162,6 +162,37 @@ public sealed class ImportErrorTests
     }
 
     [Fact]
+    public void NaN_and_infinite_weights_are_refused_stored_or_folded_in()
+    {
+        // The library's own model files refuse them (a network holding them predicts NaN); so does the importer.
+        foreach (float value in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+        {
+            var model = Model();
+            TensorProto weight = model.Graph.Initializer.Single(tensor => tensor.Name == "conv1.weight");
+            byte[] bytes = weight.RawData.ToByteArray();
+            BitConverter.TryWriteBytes(bytes.AsSpan(7 * sizeof(float)), value).Should().BeTrue();
+            weight.RawData = ByteString.CopyFrom(bytes);
+            ImportError(model).Should().Contain("node 0 'conv1' (Conv)").And.Contain($"its weight holds {value} at index 7").And.Contain("finite");
+        }
+
+        // Finite in the file, not once Gemm's alpha is folded into the weights.
+        var scaled = Model();
+        NodeProto gemm = Node(scaled, "affine1");
+        gemm.Attribute.Where(attribute => attribute.Name == "alpha").ToList().ForEach(attribute => gemm.Attribute.Remove(attribute));
+        gemm.Attribute.Add(new AttributeProto { Name = "alpha", Type = AttributeType.Float, F = float.PositiveInfinity });
+        ImportError(scaled).Should().Contain("'affine1' (Gemm)").And.Contain("its weight holds").And.Contain("finite");
+    }
+
+    [Fact]
+    public void An_input_whose_item_holds_more_values_than_an_array_is_refused()
+    {
+        // Every axis fits an int; their product does not.
+        var model = Model();
+        model.Graph.Input[0].Type.TensorType.Shape.Dim[3].DimValue = int.MaxValue;
+        ImportError(model).Should().Contain("input 'input'").And.Contain("[1, 28, 2147483647]");
+    }
+
+    [Fact]
     public void An_input_without_fixed_item_dimensions_is_refused()
     {
         var model = Model();
@@ -178,6 +209,29 @@ public sealed class ImportErrorTests
 
         var garbage = () => OnnxImport.Load(new MemoryStream([0xFF, 0xFF, 0xFF, 0xFF, 0x0F]), "garbage.onnx");
         garbage.Should().Throw<InvalidDataException>().WithMessage("'garbage.onnx' is not an ONNX model*");
+    }
+
+    [Fact]
+    public async Task A_pipe_is_refused_at_once_instead_of_blocking_forever()
+    {
+        string folder = Directory.CreateTempSubdirectory("convnet-onnx-pipe-").FullName;
+        try
+        {
+            string pipe = Path.Combine(folder, "model.onnx");
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [pipe]))
+            {
+                await mkfifo.WaitForExitAsync();
+                mkfifo.ExitCode.Should().Be(0);
+            }
+
+            // The guard only keeps a hang from taking the whole run down; the refusal itself is immediate.
+            var reading = Task.Run(() => OnnxImport.Load(pipe)).WaitAsync(TimeSpan.FromMinutes(1));
+            (await reading.Invoking(task => task).Should().ThrowAsync<InvalidDataException>()).WithMessage($"*'{pipe}'*not a regular file*");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

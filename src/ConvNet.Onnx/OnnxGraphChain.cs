@@ -1,3 +1,4 @@
+using ConvNet.Core.Serialization;
 using ConvNet.Core.Tensors;
 using ConvNet.Onnx.Protobuf;
 using DataType = ConvNet.Onnx.Protobuf.TensorProto.Types.DataType;
@@ -156,5 +157,6 @@ internal sealed record OnnxGraphChain(TensorShape ItemShape, IReadOnlyList<OnnxN
         }
     }
 
-    private static InvalidDataException Error(string source, string problem) => new($"'{source}' cannot be imported: {problem}.");
+    private static InvalidDataException Error(string source, string problem) =>
+        new($"'{source}' cannot be imported: {UntrustedText.Cut(problem, OnnxNode.MaxProblemLength)}.");
 }

@@ -184,6 +184,25 @@ public sealed class ImportErrorTests
     }
 
     [Fact]
+    public void Names_and_lists_from_the_file_are_cut_short_in_errors()
+    {
+        // A hostile file can make a name or an attribute's list megabytes long; the message stays one readable line.
+        var named = Model();
+        NodeProto conv = Node(named, "conv1");
+        conv.Name = new string('n', 100_000) + "\n";
+        conv.OpType = "Convolve" + new string('v', 100_000);
+        string unknown = ImportError(named);
+        unknown.Length.Should().BeLessThan(2000);
+        unknown.Should().Contain("node 0 'nnnn").And.Contain("(100,001 characters)").And.NotContain("\n");
+
+        var padded = Model();
+        SetInts(Node(padded, "conv1"), "pads", [.. Enumerable.Repeat(1L, 100_000)]);
+        string pads = ImportError(padded);
+        pads.Length.Should().BeLessThan(2000);
+        pads.Should().Contain("'conv1' (Conv)").And.Contain("pads [1, 1, 1");
+    }
+
+    [Fact]
     public void An_input_whose_item_holds_more_values_than_an_array_is_refused()
     {
         // Every axis fits an int; their product does not.

@@ -10,7 +10,7 @@ namespace ConvNet.Onnx.Tests;
 /// <summary>
 /// Mutation fuzzing of the ONNX importer, a reader of files that may come from strangers like the others
 /// (fuzz/README.md): valid exported models, damaged byte by byte (<see cref="Mutations"/>) or field by field (dimensions,
-/// attributes, types, data, operators and wiring set to boundary values), must each import with finite weights or be
+/// attributes, types, data, operators and wiring set to boundary values, names made long), must each import with finite weights or be
 /// refused with an <see cref="InvalidDataException"/> naming the file, never another exception or a large allocation.
 /// Byte damage mostly breaks the protobuf encoding; field damage reaches the importer's own checks. CsCheck prints the
 /// seed of a failing case; rerun it with <c>CsCheck_Seed=SEED dotnet test --filter ImportFuzzTests</c>.
@@ -81,7 +81,7 @@ public sealed class ImportFuzzTests : IDisposable
          "BatchNormalization", "Dropout", "Flatten", "Reshape", "Pad", "Identity", "Constant", "Softmax", "LogSoftmax", "Max", "Loop", ""];
 
     /// <summary>What to change (Kind), which element (Index), to what (Value, a boundary integer, float or name).</summary>
-    private static readonly Gen<(int Kind, int Index, int Value)> FieldMutation = Gen.Select(Gen.Int[0, 13], Gen.Int[0, 1 << 20], Gen.Int[0, 1 << 20]);
+    private static readonly Gen<(int Kind, int Index, int Value)> FieldMutation = Gen.Select(Gen.Int[0, 14], Gen.Int[0, 1 << 20], Gen.Int[0, 1 << 20]);
 
     private static void Apply(ModelProto model, (int Kind, int Index, int Value) mutation)
     {
@@ -208,6 +208,18 @@ public sealed class ImportFuzzTests : IDisposable
             case 12:
                 // The operator set.
                 model.OpsetImport[0].Version = integer;
+                break;
+            case 13:
+                // A name or operator made long, with a line break in it (errors quote them).
+                string text = new string('x', 1 + (mutation.Value % 20_000)) + "\n";
+                NodeProto named = graph.Node[mutation.Index % graph.Node.Count];
+                switch (mutation.Index / 3 % 3)
+                {
+                    case 0: named.Name = text; break;
+                    case 1: named.OpType = text; break;
+                    default: graph.Input[0].Name = text; break;
+                }
+
                 break;
             default:
                 // The output's dimensions, or the output renamed.

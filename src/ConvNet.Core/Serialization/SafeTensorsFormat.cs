@@ -37,9 +37,6 @@ internal static class SafeTensorsFormat
     /// <summary>The most dimensions one tensor may have.</summary>
     public const int MaxRank = 8;
 
-    /// <summary>Names and JSON fragments quoted in error messages are cut to this many characters.</summary>
-    private const int MaxQuotedLength = 80;
-
     /// <summary>The dtype of float32 tensors.</summary>
     public const string Float32 = "F32";
 
@@ -184,7 +181,7 @@ internal static class SafeTensorsFormat
             {
                 if (!names.Add(property.Name))
                 {
-                    throw Corrupt(fileName, $"its header names {Quote(property.Name)} twice");
+                    throw Corrupt(fileName, $"its header names {UntrustedText.Quote(property.Name)} twice");
                 }
 
                 if (property.Name == MetadataKey)
@@ -225,12 +222,12 @@ internal static class SafeTensorsFormat
         {
             if (item.Value.ValueKind != JsonValueKind.String)
             {
-                throw Corrupt(fileName, $"metadata {Quote(item.Name)} is a JSON {item.Value.ValueKind}, not a string");
+                throw Corrupt(fileName, $"metadata {UntrustedText.Quote(item.Name)} is a JSON {item.Value.ValueKind}, not a string");
             }
 
             if (!metadata.TryAdd(item.Name, item.Value.GetString()!))
             {
-                throw Corrupt(fileName, $"its metadata names {Quote(item.Name)} twice");
+                throw Corrupt(fileName, $"its metadata names {UntrustedText.Quote(item.Name)} twice");
             }
         }
     }
@@ -241,7 +238,7 @@ internal static class SafeTensorsFormat
         var element = property.Value;
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw Corrupt(fileName, $"tensor {Quote(name)} is a JSON {element.ValueKind}, not an object");
+            throw Corrupt(fileName, $"tensor {UntrustedText.Quote(name)} is a JSON {element.ValueKind}, not an object");
         }
 
         string? dtype = element.TryGetProperty("dtype", out var dtypeElement) && dtypeElement.ValueKind == JsonValueKind.String
@@ -249,13 +246,13 @@ internal static class SafeTensorsFormat
             : null;
         if (dtype is not (Float32 or Int64))
         {
-            throw Corrupt(fileName, $"tensor {Quote(name)} has dtype {(dtype is null ? "(none)" : Cut(dtype))}; only {Float32} (and {Int64} counters) are supported");
+            throw Corrupt(fileName, $"tensor {UntrustedText.Quote(name)} has dtype {(dtype is null ? "(none)" : UntrustedText.Cut(dtype))}; only {Float32} (and {Int64} counters) are supported");
         }
 
         var shapeElements = RequireArray(element, "shape", name, fileName);
         if (shapeElements.Length > MaxRank)
         {
-            throw Corrupt(fileName, $"tensor {Quote(name)} has {shapeElements.Length} dimensions; at most {MaxRank} are accepted");
+            throw Corrupt(fileName, $"tensor {UntrustedText.Quote(name)} has {shapeElements.Length} dimensions; at most {MaxRank} are accepted");
         }
 
         var shape = new int[shapeElements.Length];
@@ -265,12 +262,12 @@ internal static class SafeTensorsFormat
             // TryGetInt32 throws rather than answers for a string, null or array: check the kind first.
             if (shapeElements[i].ValueKind != JsonValueKind.Number || !shapeElements[i].TryGetInt32(out shape[i]) || shape[i] < 0)
             {
-                throw Corrupt(fileName, $"tensor {Quote(name)} has dimension {i} = {Cut(shapeElements[i].GetRawText())}, not a non-negative 32-bit integer");
+                throw Corrupt(fileName, $"tensor {UntrustedText.Quote(name)} has dimension {i} = {UntrustedText.Cut(shapeElements[i].GetRawText())}, not a non-negative 32-bit integer");
             }
 
             if (shape[i] != 0 && elementCount > Array.MaxLength / shape[i])
             {
-                throw Corrupt(fileName, $"tensor {Quote(name)} has shape [{string.Join(", ", shape)}], more elements than an array can hold");
+                throw Corrupt(fileName, $"tensor {UntrustedText.Quote(name)} has shape [{string.Join(", ", shape)}], more elements than an array can hold");
             }
 
             elementCount *= shape[i];
@@ -281,7 +278,7 @@ internal static class SafeTensorsFormat
         if (offsets.Length != 2 || offsets.Any(offset => offset.ValueKind != JsonValueKind.Number)
             || !offsets[0].TryGetInt64(out begin) || !offsets[1].TryGetInt64(out end) || begin < 0 || end < begin)
         {
-            throw Corrupt(fileName, $"tensor {Quote(name)} has data_offsets {Cut(element.GetProperty("data_offsets").GetRawText())}; expected [begin, end] with 0 <= begin <= end");
+            throw Corrupt(fileName, $"tensor {UntrustedText.Quote(name)} has data_offsets {UntrustedText.Cut(element.GetProperty("data_offsets").GetRawText())}; expected [begin, end] with 0 <= begin <= end");
         }
 
         int elementSize = dtype == Int64 ? sizeof(long) : sizeof(float);
@@ -289,7 +286,7 @@ internal static class SafeTensorsFormat
         {
             throw Corrupt(
                 fileName,
-                $"tensor {Quote(name)} spans {end - begin} bytes but its shape [{string.Join(", ", shape)}] needs {elementCount * elementSize}");
+                $"tensor {UntrustedText.Quote(name)} spans {end - begin} bytes but its shape [{string.Join(", ", shape)}] needs {elementCount * elementSize}");
         }
 
         return new SafeTensorsEntry(name, dtype, shape, begin, end);
@@ -299,7 +296,7 @@ internal static class SafeTensorsFormat
     {
         if (!element.TryGetProperty(key, out var array) || array.ValueKind != JsonValueKind.Array)
         {
-            throw Corrupt(fileName, $"tensor {Quote(name)} has no '{key}' array");
+            throw Corrupt(fileName, $"tensor {UntrustedText.Quote(name)} has no '{key}' array");
         }
 
         return [.. array.EnumerateArray()];
@@ -315,12 +312,12 @@ internal static class SafeTensorsFormat
             if (entry.Begin != expectedBegin)
             {
                 string problem = entry.Begin < expectedBegin ? "overlaps the tensor before it" : "leaves a gap after the tensor before it";
-                throw Corrupt(fileName, $"tensor {Quote(entry.Name)} starts at data byte {entry.Begin} and {problem} (which ends at {expectedBegin})");
+                throw Corrupt(fileName, $"tensor {UntrustedText.Quote(entry.Name)} starts at data byte {entry.Begin} and {problem} (which ends at {expectedBegin})");
             }
 
             if (entry.End > dataLength)
             {
-                throw Corrupt(fileName, $"tensor {Quote(entry.Name)} ends at data byte {entry.End} but the data section has only {dataLength} bytes (truncated file?)");
+                throw Corrupt(fileName, $"tensor {UntrustedText.Quote(entry.Name)} ends at data byte {entry.End} but the data section has only {dataLength} bytes (truncated file?)");
             }
 
             expectedBegin = entry.End;
@@ -348,16 +345,6 @@ internal static class SafeTensorsFormat
                 throw Corrupt(fileName, $"its header lists more than {MaxTensorCount:N0} tensors, the most accepted");
             }
         }
-    }
-
-    /// <summary>A name from the file, quoted for a message: cut short, control characters replaced.</summary>
-    private static string Quote(string text) => "'" + Cut(text) + "'";
-
-    /// <summary>Text from the file, fit for a message: cut short, control characters replaced.</summary>
-    private static string Cut(string text)
-    {
-        string shown = text.Length <= MaxQuotedLength ? text : text[..MaxQuotedLength] + $"… ({text.Length:N0} characters)";
-        return string.Concat(shown.Select(character => char.IsControl(character) ? '?' : character));
     }
 
     private static InvalidDataException Corrupt(string fileName, string problem) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ConvNet.Core.Serialization;
 using ConvNet.Core.Tensors;
 using ConvNet.Datasets.DigitImages;
 
@@ -161,13 +162,13 @@ public sealed class ImageTransform
             {
                 "rgb" => ImageColorMode.Rgb,
                 "grayscale" => ImageColorMode.Grayscale,
-                var other => throw new InvalidDataException($"Unknown colour mode '{other}' in the image transform; expected rgb or grayscale."),
+                var other => throw new InvalidDataException($"Unknown colour mode {UntrustedText.Quote(other)} in the image transform; expected rgb or grayscale."),
             };
             ImageResizeMode resize = Required(root, "resize").GetValue<string>() switch
             {
                 "stretch" => ImageResizeMode.Stretch,
                 "center-crop" => ImageResizeMode.CenterCrop,
-                var other => throw new InvalidDataException($"Unknown resize mode '{other}' in the image transform; expected stretch or center-crop."),
+                var other => throw new InvalidDataException($"Unknown resize mode {UntrustedText.Quote(other)} in the image transform; expected stretch or center-crop."),
             };
             ChannelNormalization? normalization = root["mean"] is JsonArray mean && root["std"] is JsonArray deviation
                 ? new ChannelNormalization([.. mean.Select(Number)], [.. deviation.Select(Number)])
@@ -176,7 +177,8 @@ public sealed class ImageTransform
         }
         catch (Exception exception) when (exception is JsonException or FormatException or InvalidOperationException or ArgumentException)
         {
-            throw new InvalidDataException($"The image transform '{json}' is not valid: {exception.Message}", exception);
+            // The transform comes with a model file, which may come from a stranger: the JSON is quoted cut short.
+            throw new InvalidDataException($"The image transform {UntrustedText.Quote(json)} is not valid: {UntrustedText.Cut(exception.Message, 500)}", exception);
         }
 
         static JsonNode Required(JsonObject root, string name) =>

@@ -127,6 +127,21 @@ public sealed class ImageTransformTests : IDisposable
     }
 
     [Fact]
+    public void A_transform_from_a_hostile_model_file_is_quoted_cut_short()
+    {
+        // A model file carries the transform as a property of any length; the error quotes 80 characters of it.
+        string huge = "{\"width\":8,\"height\":8,\"color\":\"" + new string('x', 100_000) + "\",\"resize\":\"stretch\"}";
+        string broken = "{\"width\":8,\n" + new string(' ', 100_000) + "nope}";
+
+        foreach (string json in new[] { huge, broken })
+        {
+            string message = FluentActions.Invoking(() => ImageTransform.FromJson(json)).Should().Throw<InvalidDataException>().Which.Message;
+            message.Length.Should().BeLessThan(2000);
+            message.Should().Contain("characters)").And.NotContain("\n");
+        }
+    }
+
+    [Fact]
     public void A_file_that_is_no_picture_is_refused_naming_it()
     {
         string path = _folder.Write("notes.png", "hello, world"u8.ToArray());

@@ -177,8 +177,10 @@ public sealed class ImageTransform
         }
         catch (Exception exception) when (exception is JsonException or FormatException or InvalidOperationException or ArgumentException)
         {
-            // The transform comes with a model file, which may come from a stranger: the JSON is quoted cut short.
-            throw new InvalidDataException($"The image transform {UntrustedText.Quote(json)} is not valid: {UntrustedText.Cut(exception.Message, 500)}", exception);
+            // The transform comes with a model file, which may come from a stranger: the JSON is quoted cut short. The
+            // reason is the parser's or a constructor's own words, on one line ("… (Parameter 'width') Actual value was 0.").
+            throw new InvalidDataException(
+                $"The image transform {UntrustedText.Quote(json)} is not valid: {UntrustedText.Cut(exception.Message.ReplaceLineEndings(" "), 500)}", exception);
         }
 
         static JsonNode Required(JsonObject root, string name) =>

@@ -122,7 +122,7 @@ public sealed class ImageTransformTests : IDisposable
         FluentActions.Invoking(() => ImageTransform.FromJson("{\"width\":8,\"color\":\"rgb\",\"resize\":\"stretch\"}"))
             .Should().Throw<InvalidDataException>().WithMessage("*height*");
         FluentActions.Invoking(() => ImageTransform.FromJson("{\"width\":0,\"height\":8,\"color\":\"rgb\",\"resize\":\"stretch\"}"))
-            .Should().Throw<InvalidDataException>().WithMessage("*width*");
+            .Should().Throw<InvalidDataException>().WithMessage("*width*Actual value was 0.").And.Message.Should().NotContain("?");
         FluentActions.Invoking(() => ImageTransform.FromJson("not json")).Should().Throw<InvalidDataException>();
     }
 

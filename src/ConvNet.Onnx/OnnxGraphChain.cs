@@ -158,5 +158,5 @@ internal sealed record OnnxGraphChain(TensorShape ItemShape, IReadOnlyList<OnnxN
     }
 
     private static InvalidDataException Error(string source, string problem) =>
-        new($"'{source}' cannot be imported: {UntrustedText.Cut(problem, OnnxNode.MaxProblemLength)}.");
+        new($"'{source}' cannot be imported: {UntrustedText.Cut(problem, UntrustedText.MaxProblemLength)}.");
 }

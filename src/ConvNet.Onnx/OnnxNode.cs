@@ -31,15 +31,9 @@ internal sealed class OnnxNode
     /// <summary>The node's first output: the value the next node reads.</summary>
     public string Output => Proto.Output.Count > 0 ? Proto.Output[0] : throw Error("it has no output");
 
-    /// <summary>
-    /// The longest problem an error message states: problems quote the file's names and lists (a node's attribute
-    /// values, a tensor's dimensions), which a hostile file can make megabytes long.
-    /// </summary>
-    internal const int MaxProblemLength = 1000;
-
     /// <summary>An error naming the file and this node.</summary>
     public InvalidDataException Error(string problem) =>
-        new($"'{_source}' cannot be imported: node {Index} {UntrustedText.Quote(Proto.Name)} ({UntrustedText.Cut(Proto.OpType)}): {UntrustedText.Cut(problem, MaxProblemLength)}.");
+        new($"'{_source}' cannot be imported: node {Index} {UntrustedText.Quote(Proto.Name)} ({UntrustedText.Cut(Proto.OpType)}): {UntrustedText.Cut(problem, UntrustedText.MaxProblemLength)}.");
 
     /// <summary>Throws if the node has an attribute outside <paramref name="known"/>: an attribute the importer does not
     /// read could change what the node computes.</summary>

@@ -240,7 +240,8 @@ public sealed partial class Model
         }
         catch (ArgumentException exception)
         {
-            throw new InvalidDataException($"'{source}' has invalid model metadata: {exception.Message}", exception);
+            throw new InvalidDataException(
+                $"'{source}' has invalid model metadata: {UntrustedText.Cut(exception.Message.ReplaceLineEndings(" "), UntrustedText.MaxProblemLength)}", exception);
         }
     }
 
@@ -274,16 +275,16 @@ public sealed partial class Model
         }
         catch (JsonException exception)
         {
-            throw new InvalidDataException($"'{source}' has '{ClassNamesKey}' = {json}; expected a JSON array of strings.", exception);
+            throw new InvalidDataException($"'{source}' has '{ClassNamesKey}' = {UntrustedText.Cut(json)}; expected a JSON array of strings.", exception);
         }
 
-        throw new InvalidDataException($"'{source}' has '{ClassNamesKey}' = {json}; expected a JSON array of strings.");
+        throw new InvalidDataException($"'{source}' has '{ClassNamesKey}' = {UntrustedText.Cut(json)}; expected a JSON array of strings.");
     }
 
     private static double ParseAccuracy(string text, string source) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double accuracy) && accuracy is >= 0 and <= 1
             ? accuracy
-            : throw new InvalidDataException($"'{source}' has '{TestAccuracyKey}' = '{text}'; expected a number in [0, 1].");
+            : throw new InvalidDataException($"'{source}' has '{TestAccuracyKey}' = {UntrustedText.Quote(text)}; expected a number in [0, 1].");
 
     private static string[] DefaultLabels(int classCount) =>
         [.. Enumerable.Range(0, classCount).Select(index => index.ToString(CultureInfo.InvariantCulture))];

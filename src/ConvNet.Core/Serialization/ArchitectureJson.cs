@@ -141,7 +141,7 @@ internal static class ArchitectureJson
             string lossKind = loss.String("kind");
             if (lossKind != SoftmaxCrossEntropy)
             {
-                throw new InvalidDataException($"'{source}' has loss kind '{lossKind}'; this library knows '{SoftmaxCrossEntropy}'.");
+                throw new InvalidDataException($"'{source}' has loss kind {UntrustedText.Quote(lossKind)}; this library knows '{SoftmaxCrossEntropy}'.");
             }
 
             loss.RejectOthers();
@@ -152,7 +152,8 @@ internal static class ArchitectureJson
             }
             catch (ArgumentException exception)
             {
-                throw new InvalidDataException($"'{source}' describes layers that do not fit together: {exception.Message}", exception);
+                throw new InvalidDataException(
+                    $"'{source}' describes layers that do not fit together: {UntrustedText.Cut(exception.Message.ReplaceLineEndings(" "), UntrustedText.MaxProblemLength)}", exception);
             }
         }
     }
@@ -211,7 +212,7 @@ internal static class ArchitectureJson
     {
         string kind = layer.String("kind");
         string name = layer.String("name");
-        layer.Where = $"layer {index + 1} ('{name}')";
+        layer.Where = $"layer {index + 1} ({UntrustedText.Quote(name)})";
         try
         {
             switch (kind)
@@ -235,7 +236,7 @@ internal static class ArchitectureJson
                     {
                         "max" => PoolingMode.Max,
                         "average" => PoolingMode.Average,
-                        _ => throw layer.Invalid($"has pooling mode '{mode}'; expected 'max' or 'average'"),
+                        _ => throw layer.Invalid($"has pooling mode {UntrustedText.Quote(mode)}; expected 'max' or 'average'"),
                     };
                     // Files written before pooling had padding have no "padding": they mean 0.
                     int padding = layer.Has("padding") ? layer.Square("padding", minimum: 0) : 0;
@@ -276,7 +277,7 @@ internal static class ArchitectureJson
                 case "flatten":
                     return new Flatten(name);
                 default:
-                    throw layer.Invalid($"has kind '{kind}', which this library does not know (known kinds: {string.Join(", ", LayerKinds)})");
+                    throw layer.Invalid($"has kind {UntrustedText.Quote(kind)}, which this library does not know (known kinds: {string.Join(", ", LayerKinds)})");
             }
         }
         catch (ArgumentException exception)
@@ -431,12 +432,13 @@ internal static class ArchitectureJson
             {
                 if (!_used.Contains(property.Name))
                 {
-                    throw Invalid($"has property '{property.Name}', which this library does not know");
+                    throw Invalid($"has property {UntrustedText.Quote(property.Name)}, which this library does not know");
                 }
             }
         }
 
-        public InvalidDataException Invalid(string problem) => new($"'{_source}': {Where} {problem}.");
+        /// <summary>An error naming the file and this object; the problem quotes the file's values, so it is cut short.</summary>
+        public InvalidDataException Invalid(string problem) => new($"'{_source}': {Where} {UntrustedText.Cut(problem, UntrustedText.MaxProblemLength)}.");
 
         private JsonElement Get(string key)
         {

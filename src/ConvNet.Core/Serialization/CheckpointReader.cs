@@ -67,6 +67,9 @@ internal sealed class CheckpointReader : IDisposable
     /// <summary>The most bytes <see cref="Open(Stream, long)"/> copies from a stream that cannot seek: 1 GiB, far above any model here.</summary>
     public const long MaxBufferedStreamBytes = 1L << 30;
 
+    /// <summary>The most problems a "does not fit this network" error lists; it counts the rest.</summary>
+    private const int MaxProblemsListed = 8;
+
     /// <summary>
     /// Opens a checkpoint that starts at the current position of <paramref name="stream"/>. A stream that cannot seek,
     /// or does not start at position 0, is first copied to memory (the tensors are not read in file order), at most
@@ -144,10 +147,12 @@ internal sealed class CheckpointReader : IDisposable
         var expectedNames = bindings.Select(binding => binding.Name).ToHashSet(StringComparer.Ordinal);
         problems.AddRange(Header.Entries
             .Where(entry => !expectedNames.Contains(entry.Name) && !skipped.Contains(entry.Name))
-            .Select(entry => $"the file holds tensor '{entry.Name}' {entry.FormattedShape} that the network does not have"));
+            .Select(entry => $"the file holds tensor {UntrustedText.Quote(entry.Name)} {entry.FormattedShape} that the network does not have"));
         if (problems.Count > 0)
         {
-            throw new InvalidDataException($"'{Source}' does not fit this network: {string.Join("; ", problems)}.");
+            // A hostile file may list thousands of tensors the network lacks: the message names the first few.
+            string more = problems.Count > MaxProblemsListed ? $"; and {problems.Count - MaxProblemsListed:N0} more" : "";
+            throw new InvalidDataException($"'{Source}' does not fit this network: {string.Join("; ", problems.Take(MaxProblemsListed))}{more}.");
         }
 
         // Scratch first: a truncated stream or a NaN found in the last tensor must not leave the first ones replaced.

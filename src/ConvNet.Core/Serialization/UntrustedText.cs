@@ -10,6 +10,12 @@ internal static class UntrustedText
     /// <summary>Names and JSON fragments quoted in error messages are cut to this many characters.</summary>
     public const int MaxQuotedLength = 80;
 
+    /// <summary>
+    /// A problem stated in an error message is cut to this many characters: problems quote a file's lists (an
+    /// attribute's values, an array of sizes), which a hostile file can make megabytes long.
+    /// </summary>
+    public const int MaxProblemLength = 1000;
+
     /// <summary>A name from the file in quotes, cut to <see cref="MaxQuotedLength"/>.</summary>
     public static string Quote(string text) => "'" + Cut(text) + "'";
 

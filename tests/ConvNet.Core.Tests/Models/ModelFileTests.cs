@@ -202,6 +202,47 @@ public sealed class ModelFileTests : IDisposable
     }
 
     [Fact]
+    public void Names_and_arrays_of_a_hostile_architecture_or_metadata_are_quoted_cut_short()
+    {
+        // The architecture and the metadata are text of any length in the file's header: a name, a kind or an array can
+        // be megabytes.
+        string longName = new string('n', 100_000) + "\\n";
+        string longArray = "[" + string.Join(",", Enumerable.Repeat("1", 100_000)) + "]";
+        var rewrites = new (Func<string, string> Rewrite, string Expected)[]
+        {
+            (architecture => architecture.Replace("\"name\":\"tanh1\"", $"\"name\":\"{longName}\"", StringComparison.Ordinal).Replace("\"kind\":\"tanh\"", "\"kind\":\"gelu\"", StringComparison.Ordinal),
+                "*layer 5 ('nnnn*(100,001 characters)') has kind 'gelu'*"),
+            (architecture => architecture.Replace("\"kind\":\"tanh\"", $"\"kind\":\"{longName}\"", StringComparison.Ordinal), "*has kind 'nnnn*(100,001 characters)', which this library does not know*"),
+            (architecture => architecture.Replace("\"input_shape\":[3,12,10]", $"\"input_shape\":{longArray}", StringComparison.Ordinal), "*input_shape*"),
+        };
+        var metadataRewrites = new (string Key, string Value, string Expected)[]
+        {
+            ("convnet.class_names", "[" + longArray + "]", "*'convnet.class_names' = [[1,1,1*(200,003 characters); expected a JSON array of strings*"),
+            ("convnet.test_accuracy", new string('n', 100_000) + "\n", "*'convnet.test_accuracy' = 'nnnn*(100,001 characters)'; expected a number in [0, 1]*"),
+        };
+        foreach (var (rewrite, expected) in rewrites)
+        {
+            string path = SavedEveryLayer();
+            TestModels.Rewrite(path, metadata => metadata["convnet.architecture"] = rewrite(metadata["convnet.architecture"]));
+            RefusedInOneShortLine(path, expected);
+        }
+
+        foreach (var (key, value, expected) in metadataRewrites)
+        {
+            string path = SavedEveryLayer();
+            TestModels.Rewrite(path, metadata => metadata[key] = value);
+            RefusedInOneShortLine(path, expected);
+        }
+
+        static void RefusedInOneShortLine(string path, string expected)
+        {
+            string message = FluentActions.Invoking(() => Model.Load(path)).Should().Throw<InvalidDataException>().WithMessage(expected).Which.Message;
+            message.Length.Should().BeLessThan(2000);
+            message.Should().NotContain("\n");
+        }
+    }
+
+    [Fact]
     public void An_unknown_layer_kind_is_named()
     {
         string path = SavedEveryLayer();

@@ -147,6 +147,20 @@ public sealed class CheckpointTests : IDisposable
             .WithMessage("*'linear.bias' [4] is missing*'linear.offset' [4] is missing*'linear.extra' [2] that the network does not have*");
     }
 
+    [Fact]
+    public void A_file_of_thousands_of_unexpected_tensors_is_refused_in_one_short_line()
+    {
+        // 3,000 empty tensors with 200-character names (with a line break): a header far below the 16 MiB limit.
+        var extras = Enumerable.Range(0, 3000).Select(i => $"\"{i:D4}{new string('x', 196)}\\n\":{{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}");
+        string path = WriteRaw("crowded.safetensors", "{" + string.Join(",", extras) + "}", dataBytes: 0);
+
+        string message = FluentActions.Invoking(() => Checkpoint.LoadInto(TrainedLookingNetwork(), path)).Should().Throw<InvalidDataException>().Which.Message;
+
+        message.Length.Should().BeLessThan(2000);
+        message.Should().Contain("'linear.weight' [3, 4] is missing").And.Contain("the file holds tensor '0000xxx").And.Contain("(201 characters)")
+            .And.Contain("and 2,995 more").And.NotContain("\n");
+    }
+
     [Theory]
     [InlineData("{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", 16, 4UL, "*shorter than the 8-byte*")]
     [InlineData("{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", 16, 5000UL, "*header length is 5000*")]

@@ -137,7 +137,7 @@ internal sealed record OnnxGraphChain(TensorShape ItemShape, IReadOnlyList<OnnxN
         catch (ArgumentException exception)
         {
             // Each axis fits an int, their product need not: [batch, 1, 28, 2147483647] is a valid protobuf and no shape.
-            throw Error(source, $"the input '{input.Name}' has item shape [{string.Join(", ", item)}]: {exception.Message}");
+            throw Error(source, $"the input '{input.Name}' has item shape [{string.Join(", ", item)}]: {UntrustedText.Reason(exception)}");
         }
     }
 

@@ -128,7 +128,7 @@ public static class OnnxImport
         catch (ArgumentException exception)
         {
             // The last layer must give [batch, classes]; the builder says what it gives instead.
-            throw new InvalidDataException($"'{sourceName}' cannot be imported: {exception.Message}", exception);
+            throw new InvalidDataException($"'{sourceName}' cannot be imported: {UntrustedText.Reason(exception)}", exception);
         }
     }
 }

@@ -241,7 +241,7 @@ public sealed partial class Model
         catch (ArgumentException exception)
         {
             throw new InvalidDataException(
-                $"'{source}' has invalid model metadata: {UntrustedText.Cut(exception.Message.ReplaceLineEndings(" "), UntrustedText.MaxProblemLength)}", exception);
+                $"'{source}' has invalid model metadata: {UntrustedText.Reason(exception)}", exception);
         }
     }
 

@@ -153,7 +153,7 @@ internal static class ArchitectureJson
             catch (ArgumentException exception)
             {
                 throw new InvalidDataException(
-                    $"'{source}' describes layers that do not fit together: {UntrustedText.Cut(exception.Message.ReplaceLineEndings(" "), UntrustedText.MaxProblemLength)}", exception);
+                    $"'{source}' describes layers that do not fit together: {UntrustedText.Reason(exception)}", exception);
             }
         }
     }
@@ -282,7 +282,7 @@ internal static class ArchitectureJson
         }
         catch (ArgumentException exception)
         {
-            throw layer.Invalid($"has an invalid hyper-parameter: {exception.Message}");
+            throw layer.Invalid($"has an invalid hyper-parameter: {UntrustedText.Reason(exception)}");
         }
     }
 
@@ -294,7 +294,7 @@ internal static class ArchitectureJson
         }
         catch (ArgumentException exception)
         {
-            throw new InvalidDataException($"'{source}' has an invalid input shape: {exception.Message}", exception);
+            throw new InvalidDataException($"'{source}' has an invalid input shape: {UntrustedText.Reason(exception)}", exception);
         }
     }
 

@@ -16,6 +16,12 @@ internal static class UntrustedText
     /// </summary>
     public const int MaxProblemLength = 1000;
 
+    /// <summary>
+    /// <paramref name="exception"/>'s message as the reason given in another error: on one line and cut to
+    /// <see cref="MaxProblemLength"/>, since it may quote the file (a parser's or a constructor's own words).
+    /// </summary>
+    public static string Reason(Exception exception) => Cut(exception.Message.ReplaceLineEndings(" "), MaxProblemLength);
+
     /// <summary>A name from the file in quotes, cut to <see cref="MaxQuotedLength"/>.</summary>
     public static string Quote(string text) => "'" + Cut(text) + "'";
 

@@ -180,7 +180,7 @@ public sealed class ImageTransform
             // The transform comes with a model file, which may come from a stranger: the JSON is quoted cut short. The
             // reason is the parser's or a constructor's own words, on one line ("… (Parameter 'width') Actual value was 0.").
             throw new InvalidDataException(
-                $"The image transform {UntrustedText.Quote(json)} is not valid: {UntrustedText.Cut(exception.Message.ReplaceLineEndings(" "), 500)}", exception);
+                $"The image transform {UntrustedText.Quote(json)} is not valid: {UntrustedText.Reason(exception)}", exception);
         }
 
         static JsonNode Required(JsonObject root, string name) =>

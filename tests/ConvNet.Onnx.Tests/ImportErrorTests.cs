@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using ConvNet.Core.Layers;
 using ConvNet.Core.Networks;
 using ConvNet.Core.Tensors;
+using ConvNet.Core.Tests.Data;
 using ConvNet.Onnx.Protobuf;
 using Google.Protobuf;
 using AttributeType = ConvNet.Onnx.Protobuf.AttributeProto.Types.AttributeType;
@@ -233,24 +234,17 @@ public sealed class ImportErrorTests
     [Fact]
     public async Task A_pipe_is_refused_at_once_instead_of_blocking_forever()
     {
-        string folder = Directory.CreateTempSubdirectory("convnet-onnx-pipe-").FullName;
-        try
+        using var folder = new TemporaryFolder();
+        string pipe = Path.Combine(folder.Path, "model.onnx");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [pipe]))
         {
-            string pipe = Path.Combine(folder, "model.onnx");
-            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [pipe]))
-            {
-                await mkfifo.WaitForExitAsync();
-                mkfifo.ExitCode.Should().Be(0);
-            }
+            await mkfifo.WaitForExitAsync();
+            mkfifo.ExitCode.Should().Be(0);
+        }
 
-            // The guard only keeps a hang from taking the whole run down; the refusal itself is immediate.
-            var reading = Task.Run(() => OnnxImport.Load(pipe)).WaitAsync(TimeSpan.FromMinutes(1));
-            (await reading.Invoking(task => task).Should().ThrowAsync<InvalidDataException>()).WithMessage($"*'{pipe}'*not a regular file*");
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        // The guard only keeps a hang from taking the whole run down; the refusal itself is immediate.
+        var reading = Task.Run(() => OnnxImport.Load(pipe)).WaitAsync(TimeSpan.FromMinutes(1));
+        (await reading.Invoking(task => task).Should().ThrowAsync<InvalidDataException>()).WithMessage($"*'{pipe}'*not a regular file*");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using ConvNet.Core.Layers;
 using ConvNet.Core.Models;
+using ConvNet.Core.Tests.Data;
 using ConvNet.Core.Tests.Fuzzing;
 using ConvNet.Onnx.Protobuf;
 using CsCheck;
@@ -18,9 +19,9 @@ namespace ConvNet.Onnx.Tests;
 [Trait("Category", "Fuzz")]
 public sealed class ImportFuzzTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("convnet-onnx-fuzz-").FullName;
+    private readonly TemporaryFolder _folder = new();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     [Theory]
     [InlineData("every-layer", 1500)]
@@ -28,7 +29,7 @@ public sealed class ImportFuzzTests : IDisposable
     public void Damaged_ONNX_models_are_imported_or_refused(string network, int cases)
     {
         byte[] valid = OnnxExport.ToModel(TestNetworks.Create(network), null, new OnnxExportOptions()).ToByteArray();
-        string path = Path.Combine(_folder, network + ".onnx");
+        string path = Path.Combine(_folder.Path, network + ".onnx");
         Mutations.Of(valid).Sample(
             file => { ReaderOutcome.Check(path, file, target => RequireFiniteIfAccepted(OnnxImport.LoadModel(target)), 8L * valid.Length + 4_000_000, typeof(InvalidDataException)); },
             iter: cases,
@@ -42,7 +43,7 @@ public sealed class ImportFuzzTests : IDisposable
     public void ONNX_models_with_hostile_fields_are_imported_or_refused(string network, int cases)
     {
         ModelProto valid = OnnxExport.ToModel(TestNetworks.Create(network), null, new OnnxExportOptions());
-        string path = Path.Combine(_folder, network + "-fields.onnx");
+        string path = Path.Combine(_folder.Path, network + "-fields.onnx");
         FieldMutation.Array[1, 4].Sample(
             mutations =>
             {
